@@ -1,0 +1,54 @@
+package keyring
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"msn/proto/secret"
+)
+
+// TestRealSecretService stores, reads and deletes a ticket and a password
+// in a real Secret Service. It runs only with MSN_KEYRING_IT=1, inside a
+// throw-away D-Bus session with an unlocked gnome-keyring.
+func TestRealSecretService(t *testing.T) {
+	if os.Getenv("MSN_KEYRING_IT") != "1" {
+		t.Skipf("set MSN_KEYRING_IT=1 to run against a real Secret Service: " +
+			"MSN_KEYRING_IT=1 dbus-run-session -- sh -c 'printf %%s pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null && go test -run TestRealSecretService ./keyring'")
+	}
+	s, err := Open(Config{Mode: ModeSystem, StateDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Backend() != "system" {
+		t.Fatalf("backend %q", s.Backend())
+	}
+	acct := fmt.Sprintf("it-%d@example.com", time.Now().UnixNano())
+	t.Cleanup(func() { _ = s.Forget(acct) })
+	secretRoundTrip(t, s)
+
+	tk := Ticket{Value: secret.New("t=abc!*$&p=def"), Issued: time.Now().UTC().Truncate(time.Second)}
+	if err := s.SetTicket(acct, tk); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Ticket(acct); err != nil || got.Value.Reveal() != tk.Value.Reveal() || !got.Issued.Equal(tk.Issued) {
+		t.Fatalf("Ticket = %+v, %v", got, err)
+	}
+	if err := s.SetPassword(acct, secret.New("pässwörd ,=%")); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Password(acct); err != nil || p.Reveal() != "pässwörd ,=%" {
+		t.Fatalf("Password: %v", err)
+	}
+	if err := s.Forget(acct); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Ticket(acct); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("ticket after Forget: %v", err)
+	}
+	if _, err := s.Password(acct); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("password after Forget: %v", err)
+	}
+}

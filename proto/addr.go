@@ -1,0 +1,98 @@
+package proto
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// DefaultPort is the port of a server address given without one.
+const DefaultPort = "1863"
+
+// NormalizeAddr checks a host:port the user configured and adds the
+// default port when none is given.
+func NormalizeAddr(addr string) (string, error) {
+	if addr == "" {
+		return "", fmt.Errorf("%w: empty address", ErrBadAddress)
+	}
+	if !strings.Contains(addr, ":") || (strings.Count(addr, ":") > 1 && !strings.HasPrefix(addr, "[")) {
+		addr = net.JoinHostPort(addr, DefaultPort)
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || host == "" || !validPort(port) {
+		return "", fmt.Errorf("%w: %q", ErrBadAddress, escapeForError(addr))
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// referralPolicy decides which addresses a server may send the client
+// to (XFR NS, XFR SB, RNG).
+type referralPolicy struct {
+	allowPrivate bool
+}
+
+// newReferralPolicy allows private addresses when the user allows them or
+// when the configured server is itself private: a local server refers to
+// local addresses.
+func newReferralPolicy(configured string, allow bool) referralPolicy {
+	if allow {
+		return referralPolicy{allowPrivate: true}
+	}
+	host, _, err := net.SplitHostPort(configured)
+	if err != nil {
+		return referralPolicy{}
+	}
+	if host == "localhost" {
+		return referralPolicy{allowPrivate: true}
+	}
+	ip, err := netip.ParseAddr(host)
+	return referralPolicy{allowPrivate: err == nil && isPrivate(ip)}
+}
+
+// check validates an address from the server: strict host:port (a
+// missing port means 1863), a port in 1–65535, and no loopback, private,
+// link-local or unspecified address unless allowed.
+func (p referralPolicy) check(addr string) (string, error) {
+	if !strings.Contains(addr, ":") {
+		addr += ":" + DefaultPort
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || host == "" || !validPort(port) {
+		return "", fmt.Errorf("%w: %q", ErrBadAddress, escapeForError(addr))
+	}
+	if ip, err := netip.ParseAddr(host); err == nil {
+		if ip.IsUnspecified() || ip.IsMulticast() || (!p.allowPrivate && isPrivate(ip)) {
+			return "", fmt.Errorf("%w: %s is not a public address (see --allow-private-servers)", ErrBadAddress, host)
+		}
+	} else if !validHostname(host) {
+		return "", fmt.Errorf("%w: %q", ErrBadAddress, escapeForError(host))
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+func isPrivate(ip netip.Addr) bool {
+	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast()
+}
+
+func validPort(p string) bool {
+	if !isDigits(p) || len(p) > 5 {
+		return false
+	}
+	n, _ := strconv.Atoi(p)
+	return n >= 1 && n <= 65535
+}
+
+func validHostname(h string) bool {
+	if len(h) > 253 {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}

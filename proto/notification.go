@@ -1,0 +1,191 @@
+package proto
+
+import (
+	"context"
+	"net"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// Waiter keys on a notification connection.
+const keyPong = "QNG"
+
+// Notification is a connection to the notification server. Its methods
+// are safe for concurrent use.
+type Notification struct {
+	c        *conn
+	protocol Protocol
+	policy   referralPolicy
+	opts     Options
+	keepDone chan struct{}
+}
+
+// newNotification starts the engine on nc for protocol p. The dialect is
+// fixed before the reader starts: a server that picks another version is
+// refused, so no line of another dialect is ever dispatched.
+func newNotification(nc net.Conn, p Protocol, opts Options, policy referralPolicy) *Notification {
+	n := &Notification{c: newConn(nc, opts), protocol: p, opts: opts, policy: policy}
+	n.c.lr.dialect = p
+	n.c.intercept = n.intercept
+	n.c.event = n.event
+	n.c.start()
+	return n
+}
+
+// Protocol returns the negotiated protocol version.
+func (n *Notification) Protocol() Protocol { return n.protocol }
+
+// Done is closed when the connection has ended.
+func (n *Notification) Done() <-chan struct{} { return n.c.Done() }
+
+// Err returns why the connection ended, or nil while it is up.
+func (n *Notification) Err() error { return n.c.Err() }
+
+// Close closes the connection at once and waits for its goroutines.
+func (n *Notification) Close() error {
+	err := n.c.Close()
+	if n.keepDone != nil {
+		<-n.keepDone
+	}
+	return err
+}
+
+// Logout says goodbye (OUT), waits up to ctx for the server to close the
+// connection, and closes it.
+func (n *Notification) Logout(ctx context.Context) error {
+	if err := n.c.send(&Command{Verb: "OUT"}); err == nil {
+		select {
+		case <-n.c.Done():
+		case <-ctx.Done():
+		}
+	}
+	return n.Close()
+}
+
+// Ping sends PNG and waits for QNG.
+func (n *Notification) Ping(ctx context.Context) error {
+	w := n.c.expect(keyPong)
+	if err := n.c.send(&Command{Verb: "PNG"}); err != nil {
+		return err
+	}
+	_, err := w.Wait(ctx)
+	return err
+}
+
+// startKeepAlive pings every Options.KeepAlive while the connection is
+// up; a ping that goes unanswered for a whole period fails the
+// connection. The goroutine ends with the connection.
+func (n *Notification) startKeepAlive() {
+	if n.opts.KeepAlive <= 0 {
+		return
+	}
+	n.keepDone = make(chan struct{})
+	go func() {
+		defer close(n.keepDone)
+		t := time.NewTicker(n.opts.KeepAlive)
+		defer t.Stop()
+		for {
+			select {
+			case <-n.c.Done():
+				return
+			case <-t.C:
+				ctx, cancel := context.WithTimeout(context.Background(), n.opts.KeepAlive)
+				err := n.Ping(ctx)
+				cancel()
+				if err != nil && n.c.Err() == nil {
+					n.c.fail(protocolErrorf("keep-alive: no answer to ping"))
+				}
+			}
+		}
+	}()
+}
+
+// intercept handles the lines the package answers itself: challenges,
+// pongs and the server's goodbye.
+func (n *Notification) intercept(cmd *Command) bool {
+	switch cmd.Verb {
+	case "CHL":
+		if cmd.TrID == 0 && len(cmd.Args) == 1 {
+			qry := &Command{Verb: "QRY", HasTrID: true, Args: []string{challengeClientID},
+				Payload: []byte(ChallengeResponse(cmd.Args[0]))}
+			_ = n.c.send(qry)
+			return true
+		}
+	case "QNG":
+		n.c.wake(keyPong, cmd, nil)
+		return true
+	case "OUT":
+		reason := cmd.Arg(0)
+		n.c.emit(&LoggedOut{Reason: reason})
+		switch reason {
+		case "OTH":
+			n.c.fail(ErrSignedInElsewhere)
+		case "SSD":
+			n.c.fail(ErrServerShutdown)
+		default:
+			n.c.fail(nil)
+		}
+		return true
+	}
+	return false
+}
+
+// event turns a notification line into an Event.
+func (n *Notification) event(cmd *Command) Event {
+	switch cmd.Verb {
+	case "ILN":
+		if len(cmd.Args) >= 3 {
+			return &Presence{Status: Status(cmd.Args[0]), Email: cmd.Args[1],
+				Name: decodeName(cmd.Args[2]), ClientID: cmd.Arg(3), Initial: true}
+		}
+	case "NLN":
+		if len(cmd.Args) >= 3 {
+			return &Presence{Status: Status(cmd.Args[0]), Email: cmd.Args[1],
+				Name: decodeName(cmd.Args[2]), ClientID: cmd.Arg(3)}
+		}
+	case "FLN":
+		if len(cmd.Args) >= 1 {
+			return &Offline{Email: cmd.Args[0]}
+		}
+	case "ADD", "REM":
+		// ADD 0 RL ver handle name / REM 0 RL ver handle
+		if cmd.TrID == 0 && len(cmd.Args) >= 3 && cmd.Args[0] == "RL" {
+			v, _ := strconv.Atoi(cmd.Args[1])
+			ev := &ReverseListChange{Email: cmd.Args[2], Added: cmd.Verb == "ADD", Version: v}
+			ev.Name = decodeName(cmd.Arg(3))
+			return ev
+		}
+	case "RNG":
+		if len(cmd.Args) >= 5 {
+			return &Ring{SessionID: cmd.Args[0], Addr: cmd.Args[1], Cookie: cmd.Args[3],
+				From: cmd.Args[4], FromName: decodeName(cmd.Arg(5))}
+		}
+	case "MSG":
+		if m, err := ParseMessage(cmd.Payload); err == nil {
+			return &ServerMessage{Message: m}
+		}
+		return &Malformed{Err: protocolErrorf("malformed server message")}
+	case "NOT", "IPG":
+		return &Notice{Kind: cmd.Verb, Payload: cmd.Payload}
+	}
+	if len(cmd.Args) == 0 && !cmd.HasTrID && serverVerbs[cmd.Verb] == trIDNever {
+		return &Malformed{Err: protocolErrorf("%s: too few fields", cmd.Verb)}
+	}
+	return &Unknown{Command: cmd}
+}
+
+// decodeName percent-decodes a friendly name; an undecodable name is
+// returned as sent.
+func decodeName(s string) string {
+	if d, err := url.PathUnescape(s); err == nil {
+		return d
+	}
+	return s
+}
+
+// encodeName percent-encodes a friendly name for the wire: every byte
+// outside the unreserved set.
+func encodeName(s string) string {
+	return url.PathEscape(s)
+}

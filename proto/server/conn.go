@@ -1,0 +1,200 @@
+package server
+
+import (
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+const (
+	outQueue     = 1024             // lines queued for one connection before it is dropped
+	writeTimeout = 10 * time.Second // deadline for one write to a client
+)
+
+type role int
+
+const (
+	roleNS role = iota
+	roleSB
+	roleDS
+)
+
+func (r role) String() string {
+	return [...]string{"ns", "sb", "ds"}[r]
+}
+
+// handler is the protocol side of a connection. payload reports the length
+// and the largest allowed length of the payload following a line f (n < 0:
+// none; bad: close the connection). handle runs with s.mu held and returns
+// false to stop reading; finish runs with s.mu held once reading stopped.
+type handler interface {
+	payload(f []string) (n, max int, bad bool)
+	handle(f []string, payload []byte) bool
+	finish()
+}
+
+type outItem struct {
+	b    []byte
+	last bool
+}
+
+// conn is one client TCP connection: a reader goroutine (serve) and a writer
+// goroutine (writeLoop) draining a bounded queue, so that nothing blocks while
+// s.mu is held.
+type conn struct {
+	s       *Server
+	nc      net.Conn
+	role    role
+	h       handler
+	out     chan outItem
+	done    chan struct{}
+	wdone   chan struct{}
+	once    sync.Once
+	closing atomic.Bool // the last line is queued; nothing more is sent
+}
+
+func (s *Server) newConn(nc net.Conn, r role) *conn {
+	c := &conn{
+		s:     s,
+		nc:    nc,
+		role:  r,
+		out:   make(chan outItem, outQueue),
+		done:  make(chan struct{}),
+		wdone: make(chan struct{}),
+	}
+	switch r {
+	case roleNS:
+		c.h = &nsConn{conn: c}
+	case roleSB:
+		c.h = &sbConn{conn: c}
+	default:
+		c.h = &dsConn{conn: c}
+	}
+	return c
+}
+
+// send queues one line; a full queue drops the connection.
+func (c *conn) send(line string) bool {
+	return c.enqueue(outItem{b: []byte(line + "\r\n")})
+}
+
+// sendPayload queues a line followed by its payload.
+func (c *conn) sendPayload(line string, payload []byte) bool {
+	b := make([]byte, 0, len(line)+2+len(payload))
+	b = append(append(append(b, line...), '\r', '\n'), payload...)
+	return c.enqueue(outItem{b: b})
+}
+
+// sendLast queues a final line; the connection closes once it is written.
+func (c *conn) sendLast(line string) {
+	c.enqueue(outItem{b: []byte(line + "\r\n"), last: true})
+}
+
+func (c *conn) enqueue(it outItem) bool {
+	if c.closing.Load() {
+		return false
+	}
+	if it.last {
+		c.closing.Store(true)
+	}
+	select {
+	case c.out <- it:
+		return true
+	default:
+		c.closing.Store(true)
+		c.shutdown()
+		return false
+	}
+}
+
+// shutdown closes the socket and stops the writer; it is idempotent.
+func (c *conn) shutdown() {
+	c.once.Do(func() {
+		close(c.done)
+		c.nc.Close()
+	})
+}
+
+func (c *conn) writeLoop() {
+	defer c.s.wg.Done()
+	defer close(c.wdone)
+	for {
+		select {
+		case it := <-c.out:
+			c.s.logWire(c, "S<", it.b)
+			c.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
+			if _, err := c.nc.Write(it.b); err != nil || it.last {
+				c.shutdown()
+				return
+			}
+		case <-c.done:
+			return
+		}
+	}
+}
+
+// serve reads and dispatches lines until the client leaves, a handler stops
+// or the server closes.
+func (c *conn) serve() {
+	defer c.s.wg.Done()
+	defer c.finish()
+	r := newReader(c.nc)
+	for {
+		line, err := r.line()
+		if err != nil {
+			return
+		}
+		f := strings.Fields(line)
+		c.s.logLine(c, f)
+		if len(f) == 0 {
+			return // an empty line is a protocol error
+		}
+		var payload []byte
+		n, max, bad := c.h.payload(f)
+		if bad {
+			return
+		}
+		if n >= 0 {
+			if payload, err = r.payload(n, max); err != nil {
+				return
+			}
+		}
+		c.s.mu.Lock()
+		ok := !c.closing.Load() && c.h.handle(f, payload)
+		c.s.mu.Unlock()
+		if !ok || c.closing.Load() {
+			return
+		}
+	}
+}
+
+func (c *conn) finish() {
+	c.s.mu.Lock()
+	c.h.finish()
+	delete(c.s.conns, c)
+	c.s.mu.Unlock()
+	if c.closing.Load() {
+		<-c.wdone // the writer closes after the last line
+	}
+	c.shutdown()
+}
+
+// errLine queues "<code> <trid>".
+func (c *conn) errLine(code int, trid string) {
+	c.send(strconv.Itoa(code) + " " + trid)
+}
+
+// payloadLen parses the length field of a payload command.
+func payloadLen(f []string, idx, max int) (n, m int, bad bool) {
+	if len(f) != idx+1 {
+		return 0, 0, true
+	}
+	v, err := strconv.Atoi(f[idx])
+	if err != nil || v < 0 || v > max {
+		return 0, 0, true
+	}
+	return v, max, false
+}

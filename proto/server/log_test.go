@@ -1,0 +1,51 @@
+package server_test
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"testing"
+
+	"msn/proto/server"
+)
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestWireLogHidesSecrets(t *testing.T) {
+	var log syncBuffer
+	w := newWorld(t, server.Config{Log: &log})
+	tk, _ := w.login("alice@example.com", "alicepass")
+	c := w.dial(w.srv.NSAddr())
+	c.send("VER 1 MSNP8 CVR0")
+	c.expect("VER 1 MSNP8")
+	c.send("USR 2 TWN I alice@example.com")
+	c.expectPrefix("USR 2 TWN S ")
+	c.send("USR 3 TWN S " + tk)
+	c.expect("USR 3 OK alice@example.com Alice 1 0")
+	c.send("OUT")
+	c.expect("OUT")
+	c.expectClosed()
+	w.close()
+	out := log.String()
+	if !strings.Contains(out, "C> USR 3 TWN S [REDACTED]") || !strings.Contains(out, "S< USR 3 OK") {
+		t.Fatalf("log:\n%s", out)
+	}
+	if strings.Contains(out, tk) || strings.Contains(out, "alicepass") {
+		t.Fatalf("secret in log:\n%s", out)
+	}
+}

@@ -1,0 +1,127 @@
+package proto
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+)
+
+// redacted replaces secret values in the debug transcript.
+const redacted = "[REDACTED]"
+
+// sensitiveHeaders are payload header fields whose values are credentials
+// (the profile message's Passport cookie and session values, MSNFTP
+// cookies).
+var sensitiveHeaders = map[string]bool{
+	"mspauth": true, "sid": true, "kv": true, "authcookie": true, "mspprof": true,
+}
+
+// transcript writes the wire transcript to Options.Debug, with passwords,
+// tickets and session cookies redacted. A nil transcript writes nothing.
+type transcript struct {
+	mu   sync.Mutex
+	w    io.Writer
+	peer string
+}
+
+func newTranscript(w io.Writer, peer string) *transcript {
+	if w == nil {
+		return nil
+	}
+	return &transcript{w: w, peer: peer}
+}
+
+// sent records a client command.
+func (t *transcript) sent(cmd *Command) {
+	if t == nil {
+		return
+	}
+	shown := *cmd
+	shown.Args = redactArgs(cmd)
+	line := strings.TrimSuffix(strings.SplitN(string(shown.encode()), "\r\n", 2)[0], "\r\n")
+	t.print("C:", line, cmd.Payload)
+}
+
+// received records a server line; cmd is nil for a malformed line.
+func (t *transcript) received(line string, cmd *Command) {
+	if t == nil {
+		return
+	}
+	var payload []byte
+	if cmd != nil {
+		payload = cmd.Payload
+	}
+	t.print("S:", escapeControls(line), payload)
+}
+
+func (t *transcript) print(dir, line string, payload []byte) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %s\n", t.peer, dir, line)
+	for _, pl := range redactPayload(payload) {
+		fmt.Fprintf(&b, "%s    | %s\n", t.peer, pl)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	_, _ = io.WriteString(t.w, b.String())
+}
+
+// Note writes a free-form line (Passport steps, referrals).
+func (t *transcript) note(format string, args ...any) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fmt.Fprintf(t.w, "%s -- %s\n", t.peer, fmt.Sprintf(format, args...))
+}
+
+// redactArgs hides the credential of USR … S (the Passport ticket, or the
+// MD5 hash that could be attacked offline).
+func redactArgs(cmd *Command) []string {
+	if cmd.Verb == "USR" && len(cmd.Args) >= 3 && cmd.Args[1] == "S" {
+		args := append([]string(nil), cmd.Args...)
+		args[2] = redacted
+		return args
+	}
+	if cmd.Verb == "USR" || cmd.Verb == "ANS" {
+		// Switchboard cookies authenticate a session.
+		if len(cmd.Args) >= 2 && strings.Contains(cmd.Args[0], "@") {
+			args := append([]string(nil), cmd.Args...)
+			args[1] = redacted
+			return args
+		}
+	}
+	return cmd.Args
+}
+
+// redactPayload splits a payload into printable lines, hiding the values
+// of sensitive header fields.
+func redactPayload(p []byte) []string {
+	if len(p) == 0 {
+		return nil
+	}
+	var out []string
+	for _, l := range bytes.Split(bytes.TrimRight(p, "\r\n"), []byte("\n")) {
+		s := strings.TrimSuffix(string(l), "\r")
+		if k, _, ok := strings.Cut(s, ":"); ok && sensitiveHeaders[strings.ToLower(strings.TrimSpace(k))] {
+			s = k + ": " + redacted
+		}
+		out = append(out, escapeControls(s))
+	}
+	return out
+}
+
+// escapeControls makes control characters visible.
+func escapeControls(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
