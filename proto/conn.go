@@ -28,6 +28,10 @@ type conn struct {
 	intercept func(*Command) bool
 	// event turns an untagged or unclaimed line into an Event, or nil.
 	event func(*Command) Event
+	// collector, while set, sees every line no call claimed before the
+	// event path does, and reports whether it consumed it (a SYN list
+	// stream). Guarded by mu.
+	collector func(*Command) bool
 
 	wmu sync.Mutex
 	bw  *bufio.Writer
@@ -147,6 +151,14 @@ func (c *conn) wake(key string, cmd *Command, err error) bool {
 		call.finish(cmd, err)
 	}
 	return ok
+}
+
+// setCollector installs (or, with nil, removes) the collector. The
+// collector runs on the reader goroutine.
+func (c *conn) setCollector(f func(*Command) bool) {
+	c.mu.Lock()
+	c.collector = f
+	c.mu.Unlock()
 }
 
 // forget drops a call whose caller stopped waiting.
@@ -269,6 +281,12 @@ func (c *conn) dispatch(cmd *Command) {
 			return
 		}
 		c.mu.Unlock()
+	}
+	c.mu.Lock()
+	collect := c.collector
+	c.mu.Unlock()
+	if collect != nil && collect(cmd) {
+		return
 	}
 	if c.event != nil {
 		if ev := c.event(cmd); ev != nil {

@@ -149,6 +149,7 @@ func (l *login) once(ctx context.Context, addr string, ticket secret.String) (*L
 		return nil, next, err
 	}
 	res.NS, res.NSAddr = n, addr
+	n.handle = res.Handle
 	n.startKeepAlive()
 	return res, "", nil
 }
@@ -166,6 +167,15 @@ func (l *login) handshake(ctx context.Context, n *Notification, ticket secret.St
 		newCall(n.c, &Command{Verb: "USR", Args: []string{scheme, "I", l.cfg.Email}}),
 	}
 	calls[2].accept = func(c *Command) bool { return c.Verb == "USR" || c.Verb == "XFR" }
+	// A cached ticket does not depend on the challenge, so it goes out in
+	// the same write; servers answer in order.
+	cached := p == MSNP8 && !ticket.Empty()
+	if cached {
+		if !validArg(ticket.Reveal()) {
+			return nil, "", fmt.Errorf("%w: the cached ticket holds characters that cannot be sent", ErrAuthFailed)
+		}
+		calls = append(calls, newCall(n.c, &Command{Verb: "USR", Args: []string{scheme, "S", ticket.Reveal()}}))
+	}
 	n.c.issue(calls...)
 	if err := checkVersion(ctx, calls[0], p); err != nil {
 		return nil, "", err
@@ -192,24 +202,29 @@ func (l *login) handshake(ctx context.Context, n *Notification, ticket secret.St
 	if len(reply.Args) != 3 || reply.Args[0] != scheme || reply.Args[1] != "S" {
 		return nil, "", protocolErrorf("unexpected reply to USR %s I", scheme)
 	}
-	var cred secret.String
+	var ok *Command
 	fresh := false
-	if p == MSNP7 {
-		pw, err := l.getPassword(ctx)
-		if err != nil {
-			return nil, "", err
+	if cached {
+		ok, err = calls[3].Wait(ctx)
+	} else {
+		var cred secret.String
+		if p == MSNP7 {
+			pw, perr := l.getPassword(ctx)
+			if perr != nil {
+				return nil, "", perr
+			}
+			cred = secret.New(md5Response(reply.Args[2], pw.Reveal()))
+		} else {
+			if ticket, err = l.passportLogin(ctx, reply.Args[2]); err != nil {
+				return nil, "", err
+			}
+			if !validArg(ticket.Reveal()) {
+				return nil, "", fmt.Errorf("%w: the ticket holds characters that cannot be sent", ErrAuthFailed)
+			}
+			cred, fresh = ticket, true
 		}
-		cred = secret.New(md5Response(reply.Args[2], pw.Reveal()))
-	} else if cred = ticket; cred.Empty() {
-		if cred, err = l.passportLogin(ctx, reply.Args[2]); err != nil {
-			return nil, "", err
-		}
-		fresh = true
+		ok, err = n.c.Call(ctx, &Command{Verb: "USR", Args: []string{scheme, "S", cred.Reveal()}})
 	}
-	if !validArg(cred.Reveal()) {
-		return nil, "", fmt.Errorf("%w: the ticket holds characters that cannot be sent", ErrAuthFailed)
-	}
-	ok, err := n.c.Call(ctx, &Command{Verb: "USR", Args: []string{scheme, "S", cred.Reveal()}})
 	if err != nil {
 		return nil, "", err
 	}
@@ -218,7 +233,7 @@ func (l *login) handshake(ctx context.Context, n *Notification, ticket secret.St
 		return nil, "", err
 	}
 	if p == MSNP8 {
-		res.Ticket, res.Fresh = cred, fresh
+		res.Ticket, res.Fresh = ticket, fresh
 	}
 	return res, "", nil
 }

@@ -19,6 +19,8 @@ type Notification struct {
 	policy   referralPolicy
 	opts     Options
 	keepDone chan struct{}
+	// handle is the signed-in account, set by Login.
+	handle string
 }
 
 // newNotification starts the engine on nc for protocol p. The dialect is
@@ -169,11 +171,14 @@ func (n *Notification) event(cmd *Command) Event {
 	case "NOT", "IPG":
 		return &Notice{Kind: cmd.Verb, Payload: cmd.Payload}
 	}
-	if len(cmd.Args) == 0 && !cmd.HasTrID && serverVerbs[cmd.Verb] == trIDNever {
+	if minFields, ok := eventFields[cmd.Verb]; ok && len(cmd.Args) < minFields {
 		return &Malformed{Err: protocolErrorf("%s: too few fields", cmd.Verb)}
 	}
 	return &Unknown{Command: cmd}
 }
+
+// eventFields is the least number of fields of each event line.
+var eventFields = map[string]int{"ILN": 3, "NLN": 3, "FLN": 1, "RNG": 5}
 
 // decodeName percent-decodes a friendly name; an undecodable name is
 // returned as sent.

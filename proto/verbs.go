@@ -4,10 +4,10 @@ package proto
 type trIDRule int
 
 const (
-	trIDNever  trIDRule = iota
-	trIDAlways          // the first field is always a TrID
-	trIDIfNumeric       // the first field is a TrID when it is numeric (MSNP8 list lines outside SYN)
-	trIDMSNP7           // a TrID on MSNP7, none on MSNP8 (SYN stream lines)
+	trIDNever     trIDRule = iota
+	trIDAlways             // the first field is always a TrID
+	trIDIfNumeric          // the first field is a TrID when it is numeric (MSNP8 list lines outside SYN)
+	trIDMSNP7              // a TrID on MSNP7, none on MSNP8 (SYN stream lines)
 )
 
 // serverVerbs is the per-verb table of server lines. A line's TrID is

@@ -53,9 +53,12 @@ type Client struct {
 	// dial replaces the TCP dial (tests map names to local listeners).
 	dial func(ctx context.Context, network, addr string) (net.Conn, error)
 
-	mu         sync.Mutex
-	warmDone   chan struct{}
-	warmCancel context.CancelFunc
+	// dialTLS opens a verified TLS connection; the transport reaches it
+	// through takeWarm, which hands out a connection Warm opened first.
+	dialTLS func(ctx context.Context, network, addr string) (net.Conn, error)
+
+	mu   sync.Mutex
+	warm *warmDial
 }
 
 // New returns a Client for nexusURL ("" = DefaultNexusURL) that trusts the
@@ -65,9 +68,10 @@ func New(nexusURL string, extraRoots *x509.CertPool) *Client {
 		nexusURL = DefaultNexusURL
 	}
 	c := &Client{NexusURL: nexusURL}
+	c.dialTLS = c.dialTLSFunc(extraRoots)
 	tr := &http.Transport{
 		Proxy:                  nil,
-		DialTLSContext:         c.dialTLSFunc(extraRoots),
+		DialTLSContext:         c.dialWarmOrNew,
 		MaxIdleConns:           4,
 		MaxIdleConnsPerHost:    2,
 		IdleConnTimeout:        90 * time.Second,
@@ -167,14 +171,19 @@ func (c *Client) client() *http.Client {
 	return c.HTTP
 }
 
-// CloseIdle stops a Warm still in progress and closes idle connections.
+// CloseIdle stops a Warm still in progress, closes the connection it
+// opened if no request took it, and closes idle connections.
 func (c *Client) CloseIdle() {
 	c.mu.Lock()
-	cancel, done := c.warmCancel, c.warmDone
+	w := c.warm
+	c.warm = nil
 	c.mu.Unlock()
-	if cancel != nil {
-		cancel()
-		<-done
+	if w != nil {
+		w.cancel()
+		<-w.done
+		if w.conn != nil && !w.taken {
+			w.conn.Close()
+		}
 	}
 	c.client().CloseIdleConnections()
 }

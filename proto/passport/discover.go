@@ -23,7 +23,6 @@ func (c *Client) Discover(ctx context.Context) (string, error) {
 	if !strings.EqualFold(u.Scheme, "https") {
 		return "", fmt.Errorf("%w: nexus url must use https", ErrInsecureURL)
 	}
-	c.waitWarm(ctx)
 	code, h, err := c.get(ctx, "nexus", u, "")
 	if err != nil {
 		return "", err

@@ -61,7 +61,6 @@ func (c *Client) loginAt(ctx context.Context, raw, auth string, password secret.
 	if err != nil {
 		return secret.String{}, err
 	}
-	c.waitWarm(ctx)
 	op := "login"
 	for hops := 0; ; hops++ {
 		code, h, err := c.get(ctx, op, u, auth)

@@ -2,60 +2,79 @@ package passport
 
 import (
 	"context"
-	"io"
-	"net/http"
+	"net"
 	"net/url"
 )
 
-// Warm opens the TLS connection that the next Discover or Login will use,
-// so that they do not pay for the TCP and TLS handshakes. It sends, in the
-// background, a HEAD request without credentials to the root ("/") of the
-// login host when LoginURL is set and allowed, else of the nexus host; the
-// keep-alive connection then waits in the transport's idle pool. Errors are
-// ignored. Discover and Login wait for a Warm in progress before their own
-// request, so both share one connection; CloseIdle cancels it.
+// warmDial is a TLS connection opened ahead of the request that will use
+// it.
+type warmDial struct {
+	addr   string
+	done   chan struct{} // closed when the dial has finished
+	cancel context.CancelFunc
+	conn   net.Conn // set before done closes; nil on failure
+	taken  bool     // guarded by Client.mu
+}
+
+// Warm opens, in the background, the TCP and TLS connection that the next
+// Discover or Login will use, so that they do not pay for the handshakes
+// when they start: to the login host when LoginURL is set and allowed,
+// else to the nexus host. No request is sent. The transport's dialer takes
+// the connection when its first request goes to that host; CloseIdle
+// closes it if nothing did. Errors are ignored: the request then dials as
+// usual.
 func (c *Client) Warm(ctx context.Context) {
-	target := c.warmTarget()
-	if target == "" {
+	addr := c.warmAddr()
+	if addr == "" || c.dialTLS == nil {
 		return
 	}
-	hc := c.client()
 	c.mu.Lock()
-	if c.warmDone != nil {
-		select {
-		case <-c.warmDone:
-		default:
-			c.mu.Unlock()
-			return
-		}
+	if c.warm != nil {
+		c.mu.Unlock()
+		return
 	}
-	wctx, cancel := context.WithTimeout(ctx, RequestTimeout)
-	done := make(chan struct{})
-	c.warmDone, c.warmCancel = done, cancel
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), DialTimeout)
+	w := &warmDial{addr: addr, done: make(chan struct{}), cancel: cancel}
+	c.warm = w
 	c.mu.Unlock()
 	go func() {
-		defer close(done)
+		defer close(w.done)
 		defer cancel()
-		req, err := http.NewRequestWithContext(wctx, http.MethodHead, target, nil)
-		if err != nil {
-			return
+		if conn, err := c.dialTLS(wctx, "tcp", addr); err == nil {
+			w.conn = conn
 		}
-		req.Header.Set("User-Agent", userAgent)
-		resp, err := hc.Do(req)
-		if err != nil {
-			return
-		}
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody))
-		_ = resp.Body.Close()
 	}()
 }
 
-// warmTarget returns the origin root of the host Warm should connect to,
-// or "" when there is none that passes the policy.
-func (c *Client) warmTarget() string {
+// dialWarmOrNew is the transport's TLS dialer: it returns the connection
+// Warm opened for addr, waiting for it if the handshake is under way, or
+// dials a new one.
+func (c *Client) dialWarmOrNew(ctx context.Context, network, addr string) (net.Conn, error) {
+	c.mu.Lock()
+	w := c.warm
+	if w == nil || w.addr != addr || w.taken {
+		c.mu.Unlock()
+		return c.dialTLS(ctx, network, addr)
+	}
+	w.taken = true
+	c.mu.Unlock()
+	select {
+	case <-w.done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if w.conn == nil {
+		return c.dialTLS(ctx, network, addr)
+	}
+	return w.conn, nil
+}
+
+// warmAddr returns the host:port Warm should connect to, or "" when none
+// passes the policy.
+func (c *Client) warmAddr() string {
 	if c.LoginURL != "" {
 		if u, err := c.checkLoginURL(c.LoginURL); err == nil {
-			return originRoot(u)
+			return hostPort(u)
 		}
 	}
 	nexus := c.NexusURL
@@ -66,24 +85,14 @@ func (c *Client) warmTarget() string {
 	if err != nil || u.Scheme != "https" || u.Host == "" {
 		return ""
 	}
-	return originRoot(u)
+	return hostPort(u)
 }
 
-// originRoot returns "https://host[:port]/".
-func originRoot(u *url.URL) string {
-	return (&url.URL{Scheme: "https", Host: u.Host, Path: "/"}).String()
-}
-
-// waitWarm waits for a Warm in progress, or for ctx.
-func (c *Client) waitWarm(ctx context.Context) {
-	c.mu.Lock()
-	done := c.warmDone
-	c.mu.Unlock()
-	if done == nil {
-		return
+// hostPort returns the URL's host with the https port made explicit, as
+// the transport names the address it dials.
+func hostPort(u *url.URL) string {
+	if u.Port() != "" {
+		return u.Host
 	}
-	select {
-	case <-done:
-	case <-ctx.Done():
-	}
+	return net.JoinHostPort(u.Hostname(), "443")
 }

@@ -1,0 +1,77 @@
+package commands
+
+import (
+	"errors"
+	"fmt"
+)
+
+// codedError is an error with a fixed exit code and an optional hint for
+// the user.
+type codedError struct {
+	code int
+	err  error
+	hint string
+}
+
+// Error returns the message of the wrapped error.
+func (e *codedError) Error() string { return e.err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e *codedError) Unwrap() error { return e.err }
+
+// Hint returns advice for the user, or "".
+func (e *codedError) Hint() string { return e.hint }
+
+// withCode gives err the exit code code.
+func withCode(code int, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &codedError{code: code, err: err}
+}
+
+// withHint attaches a hint to err, keeping the exit code err maps to.
+func withHint(err error, hint string) error {
+	if err == nil {
+		return nil
+	}
+	return &codedError{code: ExitCode(err), err: err, hint: hint}
+}
+
+// usageErrorf reports bad flags or arguments (exit 64).
+func usageErrorf(format string, args ...any) error {
+	return withCode(ExUsage, fmt.Errorf(format, args...))
+}
+
+// configErrorf reports a configuration problem (exit 78).
+func configErrorf(format string, args ...any) error {
+	return withCode(ExConfig, fmt.Errorf(format, args...))
+}
+
+// hinter is implemented by errors that carry advice for the user.
+type hinter interface{ Hint() string }
+
+// hintOf returns the first non-empty hint found in err's chain.
+func hintOf(err error) string {
+	for e := err; e != nil; {
+		if h, ok := e.(hinter); ok && h.Hint() != "" {
+			return h.Hint()
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() error }:
+			e = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, inner := range u.Unwrap() {
+				if h := hintOf(inner); h != "" {
+					return h
+				}
+			}
+			return ""
+		default:
+			e = nil
+		}
+	}
+	return ""
+}
+
+var errNoAccount = errors.New("no account given and no default account")

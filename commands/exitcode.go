@@ -1,0 +1,219 @@
+package commands
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+
+	"msn/keyring"
+	"msn/proto"
+	"msn/proto/passport"
+)
+
+// Exit codes, from sysexits(3).
+const (
+	ExOK          = 0
+	ExFailure     = 1
+	ExUsage       = 64
+	ExDataErr     = 65
+	ExNoInput     = 66
+	ExNoUser      = 67
+	ExNoHost      = 68
+	ExUnavailable = 69
+	ExCantCreat   = 73
+	ExIOErr       = 74
+	ExTempFail    = 75
+	ExProtocol    = 76
+	ExNoPerm      = 77
+	ExConfig      = 78
+	ExInterrupted = 130
+)
+
+// ExitStatus lists every exit code with its meaning, for the man page and
+// the README.
+var ExitStatus = []struct {
+	Code    int
+	Meaning string
+}{
+	{ExOK, "success"},
+	{ExFailure, "an error that fits no other code"},
+	{ExUsage, "bad flags or arguments, unknown command"},
+	{ExDataErr, "bad input data"},
+	{ExNoInput, "an input file is missing or unreadable (--password-file, --ca-file, --accounts)"},
+	{ExNoUser, "unknown account or contact"},
+	{ExNoHost, "cannot reach the server or Passport"},
+	{ExUnavailable, "the contact is offline or declined"},
+	{ExCantCreat, "cannot create an output file"},
+	{ExIOErr, "a transfer broke off"},
+	{ExTempFail, "timeout or temporary server failure: retry later"},
+	{ExProtocol, "protocol error: malformed, unexpected or unsupported server reply"},
+	{ExNoPerm, "authentication failed or signed in elsewhere"},
+	{ExConfig, "configuration error: keyring, file permissions, flag values, no password source"},
+	{ExInterrupted, "interrupted by a signal"},
+}
+
+// ExitCode maps err to the process exit code.
+func ExitCode(err error) int {
+	if err == nil {
+		return ExOK
+	}
+	var ce *codedError
+	if errors.As(err, &ce) {
+		return ce.code
+	}
+	if errors.Is(err, context.Canceled) {
+		return ExInterrupted
+	}
+	if code, ok := protocolCode(err); ok {
+		return code
+	}
+	if code, ok := keyringCode(err); ok {
+		return code
+	}
+	if isTimeout(err) {
+		return ExTempFail
+	}
+	if isDialError(err) {
+		return ExNoHost
+	}
+	return otherCode(err)
+}
+
+// protocolCode maps the errors of proto and passport.
+func protocolCode(err error) (int, bool) {
+	switch {
+	case errors.Is(err, proto.ErrAuthFailed), errors.Is(err, passport.ErrAuthFailed),
+		errors.Is(err, proto.ErrSignedInElsewhere):
+		return ExNoPerm, true
+	case errors.Is(err, proto.ErrUnknownUser):
+		return ExNoUser, true
+	case errors.Is(err, proto.ErrNotAllowed):
+		return ExNoPerm, true
+	case errors.Is(err, proto.ErrInvalidArgument):
+		return ExDataErr, true
+	case errors.Is(err, proto.ErrOffline):
+		return ExUnavailable, true
+	case errors.Is(err, proto.ErrNoPassword):
+		return ExConfig, true
+	case errors.Is(err, proto.ErrServerBusy), errors.Is(err, proto.ErrServerShutdown):
+		return ExTempFail, true
+	case errors.Is(err, proto.ErrUnsupportedVersion),
+		errors.Is(err, proto.ErrProtocol), errors.Is(err, proto.ErrBadAddress),
+		errors.Is(err, passport.ErrMalformed), errors.Is(err, passport.ErrInsecureURL),
+		errors.Is(err, passport.ErrHostNotAllowed), errors.Is(err, passport.ErrTooManyRedirects),
+		errors.Is(err, passport.ErrBadTicket), errors.Is(err, passport.ErrBadChallenge):
+		return ExProtocol, true
+	}
+	var se *proto.ServerError
+	if errors.As(err, &se) {
+		if se.Temporary() {
+			return ExTempFail, true
+		}
+		return ExProtocol, true
+	}
+	return 0, false
+}
+
+// keyringCode maps the errors of keyring.
+func keyringCode(err error) (int, bool) {
+	switch {
+	case errors.Is(err, keyring.ErrTimeout):
+		return ExTempFail, true
+	case errors.Is(err, keyring.ErrUnavailable), errors.Is(err, keyring.ErrInsecureFile):
+		return ExConfig, true
+	}
+	return 0, false
+}
+
+// isTimeout reports deadlines and network timeouts.
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// isDialError reports a server that could not be reached at all.
+func isDialError(err error) bool {
+	var pe *passport.NetError
+	if errors.As(err, &pe) {
+		return true
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "dial" {
+		return true
+	}
+	var de *net.DNSError
+	if errors.As(err, &de) {
+		return true
+	}
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EHOSTUNREACH) ||
+		errors.Is(err, syscall.ENETUNREACH)
+}
+
+// otherCode maps what is left: connections that broke, certificates,
+// files and the CLI library's own errors.
+func otherCode(err error) int {
+	var certErr *tls.CertificateVerificationError
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	switch {
+	case errors.As(err, &certErr), errors.As(err, &unknownCA), errors.As(err, &hostErr):
+		return ExProtocol
+	case errors.Is(err, proto.ErrClosed), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		return ExTempFail
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) {
+		return ExTempFail
+	}
+	var ec cli.ExitCoder
+	if errors.As(err, &ec) {
+		if ec.ExitCode() == 3 {
+			return ExUsage
+		}
+		return ec.ExitCode()
+	}
+	return ExFailure
+}
+
+// Report prints err on w as "msn: <error>", followed by "msn: hint: ..."
+// when the error carries advice, and returns the exit code.
+func Report(w io.Writer, err error) int {
+	code := ExitCode(err)
+	if err == nil {
+		return code
+	}
+	msg := oneLine(err.Error())
+	if code == ExInterrupted {
+		msg = "interrupted"
+	}
+	fmt.Fprintf(w, "msn: %s\n", msg)
+	if hint := oneLine(hintOf(err)); hint != "" && !strings.Contains(msg, hint) {
+		fmt.Fprintf(w, "msn: hint: %s\n", hint)
+	}
+	return code
+}
+
+// oneLine keeps a message on one line and drops control characters, so
+// text that came from a server cannot move the cursor or fake a line.
+func oneLine(s string) string {
+	clean := strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(clean), " ")
+}

@@ -1,0 +1,223 @@
+package commands
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"msn/keyring"
+	"msn/proto/secret"
+)
+
+// maxPassword bounds every password source.
+const maxPassword = 4096
+
+// passwordSources are the password flags of a command. At most one of
+// Stdin, File and Command may be set.
+type passwordSources struct {
+	Stdin   bool
+	File    string
+	Command string
+}
+
+// check rejects more than one explicit source.
+func (p passwordSources) check() error {
+	n := 0
+	for _, set := range []bool{p.Stdin, p.File != "", p.Command != ""} {
+		if set {
+			n++
+		}
+	}
+	if n > 1 {
+		return usageErrorf("give only one of --password-stdin, --password-file and --password-command")
+	}
+	return nil
+}
+
+// explicit reports whether a password flag was given.
+func (p passwordSources) explicit() bool { return p.Stdin || p.File != "" || p.Command != "" }
+
+// errNoPasswordSource is returned when a password is needed and nothing
+// can supply one.
+var errNoPasswordSource = &codedError{
+	code: ExConfig,
+	err:  errors.New("no password source"),
+	hint: "use --password-stdin, --password-file or --password-command, or run msn login --save-password once",
+}
+
+// readPassword returns the password of account from the first source that
+// applies: the flags, the keyring, then a terminal prompt. fromKeyring
+// reports that it came from the keyring.
+func (e *Env) readPassword(ctx context.Context, src passwordSources, store *keyring.Store, account string) (pw secret.String, fromKeyring bool, err error) {
+	switch {
+	case src.Stdin:
+		pw, err = passwordFromReader(e.Stdin, "--password-stdin")
+		return pw, false, err
+	case src.File != "":
+		pw, err = passwordFromFile(src.File)
+		return pw, false, err
+	case src.Command != "":
+		pw, err = passwordFromCommand(ctx, src.Command, e.Stderr)
+		return pw, false, err
+	}
+	if store != nil {
+		saved, err := store.Password(account)
+		if err == nil && !saved.Empty() {
+			return saved, true, nil
+		}
+		if err != nil && !errors.Is(err, keyring.ErrNotFound) {
+			e.Warnf("keyring: cannot read the saved password: %v", err)
+		}
+	}
+	if e.Prompt != nil {
+		pw, err = e.Prompt(ctx, fmt.Sprintf("Password for %s: ", account))
+		if err == nil && pw.Empty() {
+			err = withCode(ExDataErr, errors.New("empty password"))
+		}
+		return pw, false, err
+	}
+	return secret.String{}, false, errNoPasswordSource
+}
+
+// passwordFromReader reads one line, without its CR/LF.
+func passwordFromReader(r io.Reader, what string) (secret.String, error) {
+	br := bufio.NewReaderSize(io.LimitReader(r, maxPassword+2), maxPassword+2)
+	line, err := br.ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return secret.String{}, withCode(ExDataErr, fmt.Errorf("%s: read: %w", what, err))
+	}
+	return cleanPassword(line, what)
+}
+
+// cleanPassword trims the line end and rejects empty, oversized or
+// multi-line values. Errors never contain the value.
+func cleanPassword(line, what string) (secret.String, error) {
+	if len(line) > maxPassword+1 {
+		return secret.String{}, withCode(ExDataErr, fmt.Errorf("%s: password longer than %d bytes", what, maxPassword))
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if pw == "" {
+		return secret.String{}, withCode(ExDataErr, fmt.Errorf("%s: empty password", what))
+	}
+	if strings.ContainsAny(pw, "\r\n\x00") {
+		return secret.String{}, withCode(ExDataErr, fmt.Errorf("%s: password contains a line break or NUL", what))
+	}
+	return secret.New(pw), nil
+}
+
+// passwordFromFile reads the first line of path, refusing a file that
+// group or others can access.
+func passwordFromFile(path string) (secret.String, error) {
+	info, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return secret.String{}, withCode(ExNoInput, fmt.Errorf("--password-file: %w", err))
+	}
+	if err != nil {
+		return secret.String{}, withCode(ExNoInput, fmt.Errorf("--password-file: %w", err))
+	}
+	if !info.Mode().IsRegular() {
+		return secret.String{}, withCode(ExNoInput, fmt.Errorf("--password-file %s: not a regular file", path))
+	}
+	if perm := info.Mode().Perm(); perm&0o077 != 0 {
+		return secret.String{}, &codedError{
+			code: ExConfig,
+			err:  fmt.Errorf("--password-file %s: mode %04o lets others read it", path, perm),
+			hint: "chmod 600 " + path,
+		}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return secret.String{}, withCode(ExNoInput, fmt.Errorf("--password-file: %w", err))
+	}
+	defer f.Close()
+	return passwordFromReader(f, "--password-file")
+}
+
+// passwordFromCommand runs cmd with sh -c and takes the first line of its
+// output. The command's stderr goes to stderr.
+func passwordFromCommand(ctx context.Context, command string, stderr io.Writer) (secret.String, error) {
+	out := &limitedBuffer{limit: maxPassword + 2}
+	cmd := exec.CommandContext(ctx, "sh", "-c", command)
+	cmd.Stdout = out
+	// Through a pipe, not the file itself, so that WaitDelay can stop
+	// waiting for a child that keeps stderr open.
+	cmd.Stderr = struct{ io.Writer }{stderr}
+	cmd.WaitDelay = time.Second
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return secret.String{}, fmt.Errorf("--password-command: %w", ctx.Err())
+		}
+		return secret.String{}, withCode(ExConfig, fmt.Errorf("--password-command: %w", err))
+	}
+	if out.overflow {
+		return secret.String{}, withCode(ExDataErr, fmt.Errorf("--password-command: output longer than %d bytes", maxPassword))
+	}
+	line, _, _ := strings.Cut(string(out.buf), "\n")
+	return cleanPassword(line, "--password-command")
+}
+
+// limitedBuffer keeps the first limit bytes written to it and discards the
+// rest, so a runaway command cannot use up memory.
+type limitedBuffer struct {
+	buf      []byte
+	limit    int
+	overflow bool
+}
+
+// Write keeps what fits and reports every byte as written.
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	n := len(p)
+	room := b.limit - len(b.buf)
+	if n > room {
+		b.overflow = true
+		p = p[:max(room, 0)]
+	}
+	b.buf = append(b.buf, p...)
+	return n, nil
+}
+
+// terminalPrompt returns a prompt over the terminal on in, or nil when in
+// is not a terminal. The echo is restored when ctx ends mid-prompt.
+func terminalPrompt(in *os.File, out io.Writer) func(context.Context, string) (secret.String, error) {
+	fd := int(in.Fd())
+	if !term.IsTerminal(fd) {
+		return nil
+	}
+	return func(ctx context.Context, prompt string) (secret.String, error) {
+		state, err := term.GetState(fd)
+		if err != nil {
+			return secret.String{}, fmt.Errorf("terminal: %w", err)
+		}
+		fmt.Fprint(out, prompt)
+		type result struct {
+			b   []byte
+			err error
+		}
+		done := make(chan result, 1)
+		go func() {
+			b, err := term.ReadPassword(fd)
+			done <- result{b, err}
+		}()
+		select {
+		case r := <-done:
+			fmt.Fprintln(out)
+			if r.err != nil {
+				return secret.String{}, fmt.Errorf("terminal: %w", r.err)
+			}
+			return cleanPassword(string(r.b), "prompt")
+		case <-ctx.Done():
+			_ = term.Restore(fd, state)
+			fmt.Fprintln(out)
+			return secret.String{}, ctx.Err()
+		}
+	}
+}

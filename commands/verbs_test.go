@@ -1,0 +1,34 @@
+package commands
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestNoWireVerbs keeps protocol details in proto: no three-letter
+// upper-case string literal (a wire verb such as "USR") may appear in
+// the non-test files of this package.
+func TestNoWireVerbs(t *testing.T) {
+	verb := regexp.MustCompile(`"[A-Z]{3}"`)
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if m := verb.FindString(line); m != "" {
+				t.Errorf("%s:%d: wire verb %s belongs in proto", name, i+1, m)
+			}
+		}
+	}
+}

@@ -1,0 +1,271 @@
+package main
+
+import (
+	"bytes"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"msn/keyring"
+	"msn/proto/server"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){"msn": main})
+}
+
+// TestScripts runs the end-to-end scripts in commands/testdata/script,
+// each against its own local server.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "commands/testdata/script",
+		Setup:               setupWorld,
+		RequireExplicitExec: true,
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){
+			"exits":     cmdExits,
+			"policy":    cmdPolicy,
+			"passport":  cmdPassport,
+			"nosecrets": cmdNoSecrets,
+			"waitfile":  cmdWaitFile,
+		},
+	})
+}
+
+// world is the local MSN world of one script: the server, and an HTTPS
+// proxy in front of its Passport endpoints that counts the requests that
+// carry a nexus lookup or credentials.
+type world struct {
+	srv      *server.Server
+	requests atomic.Int64
+	work     string
+
+	mu      sync.Mutex
+	tickets map[string]bool
+}
+
+type worldKey struct{}
+
+// setupWorld starts the server and the Passport proxy and points msn at
+// them through the environment.
+func setupWorld(env *testscript.Env) error {
+	w := &world{work: env.WorkDir, tickets: map[string]bool{}}
+	proxy := httptest.NewUnstartedServer(nil)
+	srv, err := server.New(server.Config{
+		Host:           "127.0.0.1",
+		Accounts:       server.DemoAccounts(),
+		Policy:         server.SingleUse,
+		AdvertiseLogin: proxy.Listener.Addr().String(),
+	})
+	if err != nil {
+		return err
+	}
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	env.Defer(func() { _ = srv.Close() })
+	w.srv = srv
+
+	nexus, err := url.Parse(srv.NexusURL())
+	if err != nil {
+		return err
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(srv.CACertPEM())
+	target := &url.URL{Scheme: "https", Host: nexus.Host}
+	transport := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}
+	proxy.Config.Handler = &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			if r.In.Method != http.MethodHead { // a connection warm-up, no credentials
+				w.requests.Add(1)
+			}
+			r.SetURL(target)
+		},
+		Transport: transport,
+	}
+	proxy.StartTLS()
+	env.Defer(func() {
+		proxy.Close()
+		transport.CloseIdleConnections()
+	})
+
+	ca := append(append([]byte(nil), srv.CACertPEM()...),
+		pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: proxy.Certificate().Raw})...)
+	if err := os.WriteFile(filepath.Join(env.WorkDir, "ca.pem"), ca, 0o644); err != nil {
+		return err
+	}
+	for _, a := range server.DemoAccounts() {
+		local, _, _ := strings.Cut(a.Email, "@")
+		if err := os.WriteFile(filepath.Join(env.WorkDir, local+".pw"), []byte(a.Password+"\n"), 0o600); err != nil {
+			return err
+		}
+	}
+	closed, err := closedAddr()
+	if err != nil {
+		return err
+	}
+	nexus.Host = proxy.Listener.Addr().String()
+	env.Setenv("MSN_SERVER", srv.NSAddr())
+	env.Setenv("MSN_NEXUS", nexus.String())
+	env.Setenv("MSN_CA_FILE", filepath.Join(env.WorkDir, "ca.pem"))
+	env.Setenv("MSN_KEYRING", "file")
+	env.Setenv("XDG_STATE_HOME", filepath.Join(env.WorkDir, "state"))
+	env.Setenv("HOME", env.WorkDir)
+	env.Setenv("CLOSED_ADDR", closed)
+	env.Values[worldKey{}] = w
+	return nil
+}
+
+// closedAddr returns a loopback address nothing listens on.
+func closedAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	addr := ln.Addr().String()
+	return addr, ln.Close()
+}
+
+// worldOf returns the world that setupWorld made for the script.
+func worldOf(ts *testscript.TestScript) *world {
+	return ts.Value(worldKey{}).(*world)
+}
+
+// cmdExits runs a command and checks its exit code: exits CODE cmd args...
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE command [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exits: bad code %q", args[0])
+	}
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		got = ee.ExitCode()
+	case err != nil:
+		ts.Fatalf("exits: %v", err)
+	}
+	if got != want {
+		ts.Fatalf("exit code %d, want %d", got, want)
+	}
+}
+
+// cmdWaitFile waits up to ten seconds for a file to appear: waitfile FILE.
+func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitfile file")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("%s did not appear", args[0])
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// cmdPolicy switches the server's ticket policy:
+// policy single-use|reusable [LIFE].
+func cmdPolicy(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: policy single-use|reusable [life]")
+	}
+	life := 24 * time.Hour
+	if len(args) == 2 {
+		d, err := time.ParseDuration(args[1])
+		ts.Check(err)
+		life = d
+	}
+	switch args[0] {
+	case "single-use":
+		worldOf(ts).srv.SetPolicy(server.SingleUse, life)
+	case "reusable":
+		worldOf(ts).srv.SetPolicy(server.Reusable, life)
+	default:
+		ts.Fatalf("policy: unknown %q", args[0])
+	}
+}
+
+// cmdPassport checks how many Passport requests were made since the last
+// check: passport N.
+func cmdPassport(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: passport N")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	if got := worldOf(ts).requests.Swap(0); got != int64(want) {
+		ts.Fatalf("%d Passport requests, want %d", got, want)
+	}
+}
+
+// cmdNoSecrets fails when any of the named files contains a demo
+// account's password or a ticket that has been saved in the file keyring
+// during the script: nosecrets FILE...
+func cmdNoSecrets(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: nosecrets file...")
+	}
+	w := worldOf(ts)
+	secrets := w.collectSecrets(ts)
+	for _, name := range args {
+		b, err := os.ReadFile(ts.MkAbs(name))
+		ts.Check(err)
+		for _, s := range secrets {
+			if bytes.Contains(b, []byte(s.value)) {
+				ts.Fatalf("%s contains %s", name, s.what)
+			}
+		}
+	}
+}
+
+type knownSecret struct{ what, value string }
+
+// collectSecrets returns the demo passwords and every ticket seen in the
+// keyring file so far.
+func (w *world) collectSecrets(ts *testscript.TestScript) []knownSecret {
+	store, err := keyring.Open(keyring.Config{Mode: keyring.ModeFile, StateDir: filepath.Join(w.work, "state", "msn")})
+	ts.Check(err)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []knownSecret
+	for _, a := range server.DemoAccounts() {
+		out = append(out, knownSecret{"the password of " + a.Email, a.Password})
+		if t, err := store.Ticket(a.Email); err == nil && !t.Value.Empty() {
+			w.tickets[t.Value.Reveal()] = true
+		}
+	}
+	if len(w.tickets) == 0 {
+		ts.Fatalf("nosecrets: no ticket saved yet; nothing to look for")
+	}
+	i := 0
+	for t := range w.tickets {
+		i++
+		out = append(out, knownSecret{fmt.Sprintf("ticket %d", i), t})
+	}
+	return out
+}

@@ -1,0 +1,224 @@
+package proto
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"msn/proto/msntest"
+	"msn/proto/passport"
+	"msn/proto/secret"
+	"msn/proto/server"
+)
+
+// oneWayDelay is the latency the benchmark proxies add in each direction.
+const oneWayDelay = 25 * time.Millisecond
+
+// latencyWorld is a local server reached only through latency proxies.
+type latencyWorld struct {
+	srv          *server.Server
+	ns, passport *msntest.LatencyProxy
+	roots        *x509.CertPool
+}
+
+func newLatencyWorld(b *testing.B, policy server.TicketPolicy) *latencyWorld {
+	b.Helper()
+	pp, err := msntest.NewLatencyProxy("", oneWayDelay)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := server.New(server.Config{Accounts: server.DemoAccounts(), Policy: policy, AdvertiseLogin: pp.Addr()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		b.Fatal(err)
+	}
+	u, _ := url.Parse(srv.NexusURL())
+	pp.SetTarget(u.Host)
+	ns, err := msntest.NewLatencyProxy(srv.NSAddr(), oneWayDelay)
+	if err != nil {
+		b.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(srv.CACertPEM())
+	w := &latencyWorld{srv: srv, ns: ns, passport: pp, roots: roots}
+	b.Cleanup(func() { ns.Close(); pp.Close(); srv.Close() })
+	return w
+}
+
+func (w *latencyWorld) nexusURL() string { return "https://" + w.passport.Addr() + "/rdr/pprdr.asp" }
+
+// login signs alice in the way the msn commands do, then syncs the list
+// with the cached version, and returns the ticket and list version seen.
+func (w *latencyWorld) login(ctx context.Context, loginURL string, ticket secret.String, listVersion string) (secret.String, string, error) {
+	pp := passport.New(w.nexusURL(), w.roots)
+	pp.LoginURL = loginURL
+	defer pp.CloseIdle()
+	res, err := Login(ctx, LoginConfig{Server: w.ns.Addr(), Email: "alice@example.com", Ticket: ticket,
+		Password: password("alicepass"), Passport: pp})
+	if err != nil {
+		return secret.String{}, "", err
+	}
+	defer res.NS.Close()
+	reply, err := res.NS.c.Call(ctx, &Command{Verb: "SYN", Args: []string{listVersion}})
+	if err != nil {
+		return secret.String{}, "", err
+	}
+	return res.Ticket, reply.Arg(0), nil
+}
+
+func reportRoundTrips(b *testing.B, start time.Time) {
+	rt := time.Since(start).Seconds() / float64(b.N) / (2 * oneWayDelay).Seconds()
+	b.ReportMetric(rt, "round-trips")
+}
+
+// BenchmarkLoginRoundTrips measures a whole sign-in, from nothing to a
+// synced notification connection, through proxies that add 25 ms each
+// way, in round trips (wall time divided by 50 ms). TCP and TLS
+// handshakes are included.
+func BenchmarkLoginRoundTrips(b *testing.B) {
+	ctx := context.Background()
+	b.Run("fresh-first-ever", func(b *testing.B) {
+		w := newLatencyWorld(b, server.SingleUse)
+		start := time.Now()
+		for i := 0; i < b.N; i++ {
+			if _, _, err := w.login(ctx, "", secret.String{}, "0"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		reportRoundTrips(b, start)
+	})
+	b.Run("fresh", func(b *testing.B) {
+		w := newLatencyWorld(b, server.SingleUse)
+		_, version, err := w.login(ctx, "", secret.String{}, "0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		loginURL := w.srv.LoginURL()
+		b.ResetTimer()
+		start := time.Now()
+		for i := 0; i < b.N; i++ {
+			if _, _, err := w.login(ctx, loginURL, secret.String{}, version); err != nil {
+				b.Fatal(err)
+			}
+		}
+		reportRoundTrips(b, start)
+	})
+	b.Run("cached-ticket", func(b *testing.B) {
+		w := newLatencyWorld(b, server.Reusable)
+		ticket, version, err := w.login(ctx, "", secret.String{}, "0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		loginURL := w.srv.LoginURL()
+		b.ResetTimer()
+		start := time.Now()
+		for i := 0; i < b.N; i++ {
+			if _, _, err := w.login(ctx, loginURL, ticket, version); err != nil {
+				b.Fatal(err)
+			}
+		}
+		reportRoundTrips(b, start)
+	})
+	b.Run("naive", func(b *testing.B) {
+		w := newLatencyWorld(b, server.SingleUse)
+		start := time.Now()
+		for i := 0; i < b.N; i++ {
+			if err := naiveLogin(w); err != nil {
+				b.Fatal(err)
+			}
+		}
+		reportRoundTrips(b, start)
+	})
+}
+
+// naiveLogin signs in one command at a time, caching nothing: a new TLS
+// connection for the nexus and another for the login server, and a full
+// list sync.
+func naiveLogin(w *latencyWorld) error {
+	nc, err := net.Dial("tcp", w.ns.Addr())
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	br := bufio.NewReader(nc)
+	ask := func(line string) ([]string, error) {
+		if _, err := fmt.Fprintf(nc, "%s\r\n", line); err != nil {
+			return nil, err
+		}
+		reply, err := br.ReadString('\n')
+		return strings.Fields(reply), err
+	}
+	if _, err := ask("VER 1 MSNP8 CVR0"); err != nil {
+		return err
+	}
+	if _, err := ask("CVR 2 " + cvrMSNP8 + " alice@example.com"); err != nil {
+		return err
+	}
+	chal, err := ask("USR 3 TWN I alice@example.com")
+	if err != nil || len(chal) < 5 {
+		return fmt.Errorf("challenge: %v %v", chal, err)
+	}
+	get := func(u, auth string) (http.Header, error) {
+		tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: w.roots}, DisableKeepAlives: true}
+		defer tr.CloseIdleConnections()
+		req, _ := http.NewRequest("GET", u, nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			return nil, err
+		}
+		resp.Body.Close()
+		return resp.Header, nil
+	}
+	h, err := get(w.nexusURL(), "")
+	if err != nil {
+		return err
+	}
+	urls, err := passport.ParsePassportURLs(h.Get("PassportURLs"))
+	if err != nil {
+		return err
+	}
+	auth, err := passport.AuthorizationHeader("alice@example.com", secret.New("alicepass"), chal[4])
+	if err != nil {
+		return err
+	}
+	h, err = get(urls["DALogin"], auth)
+	if err != nil {
+		return err
+	}
+	_, ticket, err := passport.ParseAuthInfo(h.Get("Authentication-Info"))
+	if err != nil {
+		return err
+	}
+	if ok, err := ask("USR 4 TWN S " + ticket); err != nil || len(ok) < 2 || ok[2] != "OK" {
+		return fmt.Errorf("login: %v %v", ok, err)
+	}
+	syn, err := ask("SYN 5 0")
+	if err != nil || len(syn) < 4 {
+		return fmt.Errorf("syn: %v %v", syn, err)
+	}
+	lists, _ := strconv.Atoi(syn[3])
+	for seen := 0; seen < lists; {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			return err
+		}
+		if strings.HasPrefix(line, "LST ") {
+			seen++
+		}
+	}
+	return nil
+}

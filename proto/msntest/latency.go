@@ -1,0 +1,143 @@
+package msntest
+
+import (
+	"net"
+	"sync"
+	"time"
+)
+
+// LatencyProxy forwards TCP connections to a target, delaying every chunk
+// of data by a fixed one-way delay in each direction, so benchmarks can
+// count round trips. Bandwidth is not limited.
+type LatencyProxy struct {
+	ln     net.Listener
+	target string
+	delay  time.Duration
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	conns  map[net.Conn]bool
+}
+
+// NewLatencyProxy listens on 127.0.0.1 and forwards to target; an empty
+// target may be set later with SetTarget, before the first connection.
+func NewLatencyProxy(target string, oneWay time.Duration) (*LatencyProxy, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	p := &LatencyProxy{ln: ln, target: target, delay: oneWay, conns: map[net.Conn]bool{}}
+	p.wg.Add(1)
+	go p.accept()
+	return p, nil
+}
+
+// SetTarget changes where new connections are forwarded.
+func (p *LatencyProxy) SetTarget(addr string) {
+	p.mu.Lock()
+	p.target = addr
+	p.mu.Unlock()
+}
+
+// Addr is the proxy's listening address.
+func (p *LatencyProxy) Addr() string { return p.ln.Addr().String() }
+
+// Close stops the proxy and every forwarded connection, and waits for
+// its goroutines.
+func (p *LatencyProxy) Close() error {
+	err := p.ln.Close()
+	p.mu.Lock()
+	for c := range p.conns {
+		c.Close()
+	}
+	p.mu.Unlock()
+	p.wg.Wait()
+	return err
+}
+
+func (p *LatencyProxy) track(c net.Conn) {
+	p.mu.Lock()
+	p.conns[c] = true
+	p.mu.Unlock()
+}
+
+func (p *LatencyProxy) untrack(c net.Conn) {
+	p.mu.Lock()
+	delete(p.conns, c)
+	p.mu.Unlock()
+	c.Close()
+}
+
+func (p *LatencyProxy) accept() {
+	defer p.wg.Done()
+	for {
+		in, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		p.track(in)
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			// The connection is accepted at once (the client's SYN has
+			// already paid its way); the dial to the target is delayed
+			// like the handshake's second half would be.
+			time.Sleep(2 * p.delay)
+			defer p.untrack(in)
+			p.mu.Lock()
+			target := p.target
+			p.mu.Unlock()
+			out, err := net.Dial("tcp", target)
+			if err != nil {
+				return
+			}
+			defer p.untrack(out)
+			p.track(out)
+			var pair sync.WaitGroup
+			pair.Add(2)
+			go func() { defer pair.Done(); p.pump(out, in) }()
+			go func() { defer pair.Done(); p.pump(in, out) }()
+			pair.Wait()
+		}()
+	}
+}
+
+// chunk is data read at a time, due for delivery at due.
+type chunk struct {
+	data []byte
+	due  time.Time
+}
+
+// pump copies src to dst, delivering each chunk one delay after it was
+// read, in order.
+func (p *LatencyProxy) pump(dst, src net.Conn) {
+	queue := make(chan chunk, 1024)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for c := range queue {
+			time.Sleep(time.Until(c.due))
+			if _, err := dst.Write(c.data); err != nil {
+				break
+			}
+		}
+		for range queue {
+		}
+	}()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			queue <- chunk{data: append([]byte(nil), buf[:n]...), due: time.Now().Add(p.delay)}
+		}
+		if err != nil {
+			break
+		}
+	}
+	close(queue)
+	<-done
+	if tc, ok := dst.(*net.TCPConn); ok {
+		_ = tc.CloseWrite()
+	} else {
+		dst.Close()
+	}
+}
