@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -45,6 +46,7 @@ func TestScripts(t *testing.T) {
 			"passport":  cmdPassport,
 			"nosecrets": cmdNoSecrets,
 			"waitfile":  cmdWaitFile,
+			"rawserver": cmdRawServer,
 		},
 	})
 }
@@ -268,4 +270,59 @@ func (w *world) collectSecrets(ts *testscript.TestScript) []knownSecret {
 		out = append(out, knownSecret{fmt.Sprintf("ticket %d", i), t})
 	}
 	return out
+}
+
+// rawReplies are the canned behaviours of cmdRawServer: what it answers
+// to the first line a client sends.
+var rawReplies = map[string]string{
+	"silent":    "",
+	"oversize":  "VER 1 MSNP8 " + strings.Repeat("A", 20000) + "\r\n",
+	"garbage":   "VER 1 MSNP8\r\nMSG a b xyz\r\n",
+	"msnp7only": "VER 1 0 MSNP7 MSNP6 MSNP5\r\n",
+}
+
+// cmdRawServer starts a hostile notification server on loopback and puts
+// its address in the named environment variable:
+//
+//	rawserver VAR silent|oversize|garbage|msnp7only
+func cmdRawServer(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: rawserver VAR MODE")
+	}
+	reply, ok := rawReplies[args[1]]
+	if !ok {
+		ts.Fatalf("unknown mode %q", args[1])
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	var wg sync.WaitGroup
+	ts.Defer(func() {
+		ln.Close()
+		wg.Wait()
+	})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+				buf := make([]byte, 4096)
+				if _, err := c.Read(buf); err != nil {
+					return
+				}
+				if reply != "" {
+					_, _ = c.Write([]byte(reply))
+				}
+				_, _ = io.Copy(io.Discard, c)
+			}()
+		}
+	}()
+	ts.Setenv(args[0], ln.Addr().String())
 }
