@@ -236,7 +236,7 @@ func (n *nsConn) xfr(trid string, args []string) {
 		return
 	}
 	cookie := n.s.newCookie(sbCookie{email: n.u.email, expires: n.s.now().Add(xfrCookieLife)})
-	n.send("XFR " + trid + " SB " + advertise(n.nc.LocalAddr(), n.s.sbLn) + " CKI " + cookie)
+	n.send("XFR " + trid + " SB " + n.s.sbAdvertised(n.nc.LocalAddr()) + " CKI " + cookie)
 }
 
 // md5Matches compares hex(md5(in)) with the client's hash.

@@ -132,7 +132,7 @@ func (c *sbConn) cal(trid string, args []string) {
 		return
 	}
 	cookie := c.s.newCookie(sbCookie{email: h, sess: c.sess, expires: c.s.now().Add(rngCookieLife)})
-	t.ns.send("RNG " + c.sess.id + " " + advertise(t.ns.nc.LocalAddr(), c.s.sbLn) + " CKI " + cookie +
+	t.ns.send("RNG " + c.sess.id + " " + c.s.sbAdvertised(t.ns.nc.LocalAddr()) + " CKI " + cookie +
 		" " + c.u.email + " " + encodeName(c.u.name))
 	c.send("CAL " + trid + " RINGING " + c.sess.id)
 }

@@ -41,6 +41,7 @@ type Config struct {
 	Accounts       []Account     // initial accounts
 	Challenge      bool          // send "CHL 0 <digits>" after login and check QRY
 	AdvertiseLogin string        // host:port put in DALogin instead of the real HTTPS address
+	AdvertiseSB    string        // host:port put in XFR SB and RNG instead of the switchboard's address
 	Log            io.Writer     // optional wire log (secrets redacted)
 }
 
@@ -191,6 +192,15 @@ func (s *Server) Close() error {
 
 // NSAddr returns the notification server's host:port ("" before Start).
 func (s *Server) NSAddr() string { return lnAddr(s.nsLn) }
+
+// sbAdvertised is the switchboard address told to a client connected
+// through local.
+func (s *Server) sbAdvertised(local net.Addr) string {
+	if s.cfg.AdvertiseSB != "" {
+		return s.cfg.AdvertiseSB
+	}
+	return advertise(local, s.sbLn)
+}
 
 // SBAddr returns the switchboard's host:port ("" before Start).
 func (s *Server) SBAddr() string { return lnAddr(s.sbLn) }

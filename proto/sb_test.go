@@ -1,0 +1,467 @@
+package proto
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"msn/proto/msntest"
+)
+
+func TestSwitchboardStart(t *testing.T) {
+	d := msntest.NewDialer()
+	ns := signIn(t, d, alice, "sb_start_ns.txt", nil)
+	d.Add(sbAddr, script(t, "sb_start.txt"))
+	ctx := testContext(t)
+	rec := newRecorder()
+	sb, err := ns.SwitchboardWithStatus(ctx, StatusOnline, SwitchboardOptions{Handler: rec.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.Invite(ctx, "bob@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.SendTyping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.SendText(ctx, "Hello Bob, this is Alice éè (utf-8).", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.SendText(ctx, "héllo ✓", nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := sb.Participants(); !reflect.DeepEqual(got, []Participant{{"bob@example.com", "Bob"}}) {
+		t.Errorf("participants = %v", got)
+	}
+	if sb.SessionID() != "11752013" {
+		t.Errorf("session id = %q", sb.SessionID())
+	}
+	if err := sb.Leave(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ns.Logout(ctx)
+	checkScripts(t, d)
+	want := []Event{&Joined{Email: "bob@example.com", Name: "Bob"}}
+	if got := rec.all(); !reflect.DeepEqual(got, want) {
+		t.Errorf("events = %v, want %v", got, want)
+	}
+}
+
+func TestSwitchboardAnswer(t *testing.T) {
+	for _, acct := range []account{bob, bob7} {
+		t.Run(string(acct.Protocol), func(t *testing.T) {
+			d := msntest.NewDialer()
+			rings := make(chan *Ring, 1)
+			ns := signIn(t, d, acct, "sb_answer_ns.txt", func(e Event) {
+				if r, ok := e.(*Ring); ok {
+					rings <- r
+				}
+			})
+			d.Add(sbAddr, script(t, "sb_answer.txt"))
+			ctx := testContext(t)
+			ring := <-rings
+			rec := newRecorder()
+			sb, err := ns.Answer(ctx, ring, SwitchboardOptions{Handler: rec.add})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := sb.Participants(); !reflect.DeepEqual(got, []Participant{{"alice@example.com", "Alice"}}) {
+				t.Errorf("participants after Answer = %v", got)
+			}
+			rec.waitFor(t, "p2p message", func(e Event) bool {
+				m, ok := e.(*IncomingMessage)
+				return ok && m.ContentType == "application/x-msnmsgrp2p"
+			})
+			if err := sb.SendTyping(ctx); err != nil {
+				t.Fatal(err)
+			}
+			rec.waitFor(t, "Left", func(e Event) bool { _, ok := e.(*Left); return ok })
+			if len(sb.Participants()) != 0 {
+				t.Errorf("participants after BYE = %v", sb.Participants())
+			}
+			sb.Leave(ctx)
+			ns.Logout(ctx)
+			checkScripts(t, d)
+			checkAnswerEvents(t, rec.all())
+		})
+	}
+}
+
+// checkAnswerEvents checks the events of sb_answer.txt, in order.
+func checkAnswerEvents(t *testing.T, events []Event) {
+	t.Helper()
+	if len(events) != 6 {
+		t.Fatalf("got %d events, want 6: %v", len(events), events)
+	}
+	if j, ok := events[0].(*Joined); !ok || *j != (Joined{"alice@example.com", "Alice", true}) {
+		t.Errorf("event 0 = %+v, want alice joined (initial); bob's own JOI is not an event", events[0])
+	}
+	m, ok := events[1].(*IncomingMessage)
+	if !ok || m.From != "alice@example.com" || m.FromName != "Alice" || m.ContentType != "text/plain" ||
+		m.Text != "Hello Bob, this is Alice éè (utf-8)." || m.Format == nil || m.Format.Font != "Arial" {
+		t.Errorf("event 1 = %+v", events[1])
+	}
+	if ty, ok := events[2].(*Typing); !ok || ty.Email != "alice@example.com" {
+		t.Errorf("event 2 = %+v, want typing", events[2])
+	}
+	inv, ok := events[3].(*Invitation)
+	if !ok || inv.Command != "INVITE" || inv.Cookie != "31337" || inv.AppName != "File Transfer" ||
+		inv.AppGUID != "{5D3E02AB-6190-11d3-BBBB-00C04F795683}" || inv.File != "hello.txt" ||
+		inv.Size != 2900 || inv.Field("connectivity") != "N" || inv.From != "alice@example.com" {
+		t.Errorf("event 3 = %+v, want the file invitation", events[3])
+	}
+	if m, ok := events[4].(*IncomingMessage); !ok || m.ContentType != "application/x-msnmsgrp2p" || m.Text != "" ||
+		string(m.Message.Body) != "binary" {
+		t.Errorf("event 4 = %+v, want the unknown content type delivered", events[4])
+	}
+	if l, ok := events[5].(*Left); !ok || *l != (Left{Email: "alice@example.com"}) {
+		t.Errorf("event 5 = %+v, want alice left", events[5])
+	}
+}
+
+func TestSwitchboardMultiParty(t *testing.T) {
+	sb, rec, done := startSwitchboard(t, "sb_multiparty.txt", true)
+	ctx := testContext(t)
+	if err := sb.Invite(ctx, "carol@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.Invite(ctx, "bob@example.com"); err != nil {
+		t.Fatalf("inviting someone already there: %v", err)
+	}
+	want := []Participant{{"bob@example.com", "Bob"}, {"carol@example.com", "Carol C."}}
+	if got := sb.Participants(); !reflect.DeepEqual(got, want) {
+		t.Errorf("participants = %v, want %v", got, want)
+	}
+	if err := sb.SendText(ctx, "Hello, both of you", nil); err != nil {
+		t.Fatal(err)
+	}
+	rec.waitFor(t, "bob left", func(e Event) bool { l, ok := e.(*Left); return ok && l.Email == "bob@example.com" })
+	if got := sb.Participants(); !reflect.DeepEqual(got, []Participant{{"dave@example.com", "Dave"}}) {
+		t.Errorf("participants = %v, want dave only", got)
+	}
+	done()
+	left := ofType[*Left](rec)
+	if len(left) != 2 || left[0].Idle || !left[1].Idle {
+		t.Errorf("left events = %+v; want carol, then bob idle", left)
+	}
+}
+
+func TestSwitchboardSplitLongText(t *testing.T) {
+	sb, _, done := startSwitchboard(t, "sb_split.txt", true)
+	var lines []string
+	for i := 0; i < 31; i++ {
+		lines = append(lines, string(rune('0'+i/10))+string(rune('0'+i%10))+strings.Repeat("x", 46))
+	}
+	// Bare LFs become CRLF on the wire.
+	text := strings.Join(lines, "\n") + "\néé tail"
+	if err := sb.SendText(testContext(t), text, nil); err != nil {
+		t.Fatal(err)
+	}
+	done()
+}
+
+func TestSwitchboardAcks(t *testing.T) {
+	sb, rec, done := startSwitchboard(t, "sb_acks.txt", true)
+	ctx := testContext(t)
+	if err := sb.SendText(ctx, "first", nil); err != nil {
+		t.Fatalf("ACK: %v", err)
+	}
+	err := sb.SendText(ctx, "second", nil)
+	var nak *NAKError
+	if !errors.Is(err, ErrNotDelivered) || !errors.As(err, &nak) {
+		t.Fatalf("NAK: err = %v, want a *NAKError matching ErrNotDelivered", err)
+	}
+	inv := &Message{
+		Headers: []Header{{"MIME-Version", "1.0"}, {"Content-Type", "text/x-msmsgsinvite; charset=UTF-8"}},
+		Body: []byte("Application-Name: File Transfer\r\nApplication-GUID: {5D3E02AB-6190-11d3-BBBB-00C04F795683}\r\n" +
+			"Invitation-Command: INVITE\r\nInvitation-Cookie: 31337\r\nApplication-File: hello.txt\r\n" +
+			"Application-FileSize: 2900\r\nConnectivity: N\r\n\r\n"),
+	}
+	if err := sb.Send(ctx, inv, AckNegative); err != nil {
+		t.Fatal(err)
+	}
+	u := rec.waitFor(t, "Undelivered", func(e Event) bool { _, ok := e.(*Undelivered); return ok }).(*Undelivered)
+	if u.Message != inv || u.TrID == 0 {
+		t.Errorf("undelivered = %+v, want the invitation", u)
+	}
+	if err := sb.Send(ctx, inv, AckNegative); err != nil {
+		t.Fatal(err)
+	}
+	done()
+	if n := len(ofType[*Undelivered](rec)); n != 1 {
+		t.Errorf("%d undelivered events, want 1", n)
+	}
+}
+
+func TestSwitchboardPeerLeavesMidSend(t *testing.T) {
+	sb, rec, done := startSwitchboard(t, "sb_peer_left.txt", true)
+	ctx := testContext(t)
+	one, two := sb.GoText("one", nil), sb.GoText("two", nil)
+	for _, d := range []*Delivery{one, two} {
+		if err := d.Wait(ctx); !errors.Is(err, ErrNotDelivered) {
+			t.Errorf("%s: err = %v, want ErrNotDelivered", d.Text, err)
+		}
+	}
+	rec.waitFor(t, "Left", func(e Event) bool { _, ok := e.(*Left); return ok })
+	if err := sb.SendText(ctx, "three", nil); !errors.Is(err, ErrNoParticipants) {
+		t.Errorf("sending with nobody there: err = %v, want ErrNoParticipants", err)
+	}
+	done()
+}
+
+func TestSwitchboardClosedMidSend(t *testing.T) {
+	sb, _, done := startSwitchboard(t, "sb_closed.txt", true)
+	ctx := testContext(t)
+	s := sb.NewSender(4, nil)
+	for _, text := range []string{"one", "two"} {
+		if err := s.Send(ctx, text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := s.Flush(ctx)
+	if !errors.Is(err, ErrClosed) {
+		t.Fatalf("flush: err = %v, want ErrClosed", err)
+	}
+	<-sb.Done()
+	if !errors.Is(sb.Err(), ErrClosed) {
+		t.Errorf("Err = %v", sb.Err())
+	}
+	if got := s.Unconfirmed(); !reflect.DeepEqual(got, []string{"one", "two"}) || s.Confirmed() != 0 {
+		t.Errorf("unconfirmed = %q, confirmed = %d; want both unconfirmed", got, s.Confirmed())
+	}
+	if err := s.Send(ctx, "three"); err == nil {
+		t.Error("Send after failure succeeded")
+	}
+	if err := sb.SendText(ctx, "four", nil); !errors.Is(err, ErrClosed) {
+		t.Errorf("SendText on a closed switchboard: %v", err)
+	}
+	done()
+}
+
+func TestSwitchboardWindow(t *testing.T) {
+	sb, _, done := startSwitchboard(t, "sb_window.txt", true)
+	ctx := testContext(t)
+	s := sb.NewSender(2, nil)
+	for i := 1; i <= 4; i++ {
+		if err := s.Send(ctx, "m"+string(rune('0'+i))); err != nil {
+			t.Fatal(err)
+		}
+		if len(s.inflight) > 2 {
+			t.Fatalf("%d texts in flight with a window of 2", len(s.inflight))
+		}
+	}
+	if err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s.Confirmed() != 4 || len(s.Unconfirmed()) != 0 {
+		t.Errorf("confirmed %d, want 4", s.Confirmed())
+	}
+	done()
+}
+
+func TestSwitchboardInviteErrors(t *testing.T) {
+	defer func(d time.Duration) { joinWait = d }(joinWait)
+	joinWait = 200 * time.Millisecond
+	sb, _, done := startSwitchboard(t, "sb_invite_errors.txt", false)
+	ctx := testContext(t)
+	for _, tc := range []struct {
+		email string
+		want  error
+	}{
+		{"bob@example.com", ErrOffline},
+		{"carol@example.com", ErrUnknownUser},
+		{"nobody@example.com", ErrUnknownUser},
+		{"dave@example.com", nil},
+		{"eve@example.com", ErrServerBusy},
+		{"frank@example.com", ErrNoAnswer},
+	} {
+		if err := sb.Invite(ctx, tc.email); !errors.Is(err, tc.want) {
+			t.Errorf("Invite(%s) = %v, want %v", tc.email, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"", "bob", "bob@x\r\nOUT", "a b@c", "alice@example.com"} {
+		if err := sb.Invite(ctx, bad); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("Invite(%q) = %v, want ErrInvalidArgument", bad, err)
+		}
+	}
+	if err := sb.SendText(ctx, "anyone there?", nil); !errors.Is(err, ErrNoParticipants) {
+		t.Errorf("SendText alone = %v, want ErrNoParticipants", err)
+	}
+	done()
+}
+
+func TestSwitchboardBadCookie(t *testing.T) {
+	d := msntest.NewDialer()
+	ns := signIn(t, d, alice, "C: XFR $5 SB\nS: XFR $5 SB "+sbAddr+" CKI bogus\nC: OUT\nS: OUT\nclose\n", nil)
+	d.Add(sbAddr, inline(t, "C: USR $1 alice@example.com bogus\nS: 911 $1\nC: EOF\n"))
+	ctx := testContext(t)
+	if _, err := ns.Switchboard(ctx, SwitchboardOptions{}); !errors.Is(err, ErrAuthFailed) {
+		t.Errorf("err = %v, want ErrAuthFailed", err)
+	}
+	ns.Logout(ctx)
+	checkScripts(t, d)
+}
+
+func TestSwitchboardBadReferrals(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want error
+	}{
+		{"XFR $5 SB 10.0.0.3:99999 CKI c00kie", ErrBadAddress},
+		{"XFR $5 SB 0.0.0.0:1864 CKI c00kie", ErrBadAddress},
+		{"XFR $5 SB evil_host:1864 CKI c00kie", ErrBadAddress},
+		{"XFR $5 SB 10.0.0.3:1864 XYZ c00kie", ErrProtocol},
+		{"XFR $5 SB 10.0.0.3:1864", ErrProtocol},
+		{"913 $5", ErrNotAllowed},
+	} {
+		t.Run(tc.line, func(t *testing.T) {
+			d := msntest.NewDialer()
+			ns := signIn(t, d, alice, "C: XFR $5 SB\nS: "+tc.line+"\nC: OUT\nS: OUT\nclose\n", nil)
+			ctx := testContext(t)
+			if _, err := ns.Switchboard(ctx, SwitchboardOptions{}); !errors.Is(err, tc.want) {
+				t.Errorf("err = %v, want %v", err, tc.want)
+			}
+			ns.Logout(ctx)
+			checkScripts(t, d)
+		})
+	}
+}
+
+func TestSwitchboardPublicServerPrivateReferral(t *testing.T) {
+	d := msntest.NewDialer()
+	ns := signInAt(t, d, "203.0.113.1:1863", alice, "C: XFR $5 SB\nS: XFR $5 SB 10.0.0.3:1864 CKI c00kie\nC: OUT\nS: OUT\nclose\n", nil)
+	ctx := testContext(t)
+	if _, err := ns.Switchboard(ctx, SwitchboardOptions{}); !errors.Is(err, ErrBadAddress) {
+		t.Errorf("err = %v, want ErrBadAddress", err)
+	}
+	for _, r := range []*Ring{
+		nil,
+		{SessionID: "1", Addr: "10.0.0.3:1864", Cookie: "c"},
+		{SessionID: "1", Addr: "203.0.113.5:1864", Cookie: "c d"},
+		{SessionID: "", Addr: "203.0.113.5:1864", Cookie: "c"},
+	} {
+		if _, err := ns.Answer(ctx, r, SwitchboardOptions{}); err == nil {
+			t.Errorf("Answer(%+v) dialled", r)
+		}
+	}
+	ns.Logout(ctx)
+	checkScripts(t, d)
+}
+
+func TestSwitchboardAnswerRejected(t *testing.T) {
+	d := msntest.NewDialer()
+	ns := signIn(t, d, bob, "C: OUT\nS: OUT\nclose\n", nil)
+	d.Add(sbAddr, inline(t, "C: ANS $1 bob@example.com expired 42\nS: 911 $1\nC: EOF\n"))
+	ctx := testContext(t)
+	_, err := ns.Answer(ctx, &Ring{SessionID: "42", Addr: sbAddr, Cookie: "expired", From: "alice@example.com"}, SwitchboardOptions{})
+	if !errors.Is(err, ErrAuthFailed) {
+		t.Errorf("err = %v, want ErrAuthFailed", err)
+	}
+	ns.Logout(ctx)
+	checkScripts(t, d)
+}
+
+func TestSwitchboardAckTimeout(t *testing.T) {
+	defer func(d time.Duration) { ackWait = d }(ackWait)
+	ackWait = 100 * time.Millisecond
+	sb, _, done := startSwitchboard(t, `
+C: MSG $3 A 118
+| MIME-Version: 1.0
+| Content-Type: text/plain; charset=UTF-8
+| X-MMS-IM-Format: FN=Arial; EF=; CO=0; CS=0; PF=22
+|
+| hello
+C: OUT
+S: OUT
+close
+`, true)
+	if err := sb.SendText(testContext(t), "hello", nil); !errors.Is(err, ErrUnconfirmed) {
+		t.Errorf("err = %v, want ErrUnconfirmed", err)
+	}
+	ctx, cancel := context.WithCancel(testContext(t))
+	cancel()
+	if err := sb.Send(ctx, TextMessage("x", nil), AckNone); !errors.Is(err, context.Canceled) {
+		t.Errorf("Send with a cancelled context: %v", err)
+	}
+	done()
+}
+
+func TestSwitchboardSendChecks(t *testing.T) {
+	sb, _, done := startSwitchboard(t, "C: OUT\nS: OUT\nclose\n", true)
+	ctx := testContext(t)
+	for name, m := range map[string]*Message{
+		"nil":          nil,
+		"CR in value":  {Headers: []Header{{"Content-Type", "text/plain\r\nX: y"}}},
+		"colon name":   {Headers: []Header{{"A:B", "c"}}},
+		"empty name":   {Headers: []Header{{"", "c"}}},
+		"too long":     TextMessage(strings.Repeat("x", MaxMessageSize), nil),
+		"bad ack mode": TextMessage("x", nil),
+	} {
+		mode := AckFull
+		if name == "bad ack mode" {
+			mode = "D"
+		}
+		if err := sb.Send(ctx, m, mode); err == nil {
+			t.Errorf("%s: sent", name)
+		}
+	}
+	if err := sb.Send(ctx, TextMessage(strings.Repeat("x", MaxMessageSize), nil), AckFull); !errors.Is(err, ErrMessageTooLong) {
+		t.Errorf("too long: %v", err)
+	}
+	if err := sb.SendText(ctx, "", nil); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("empty text: %v", err)
+	}
+	if err := sb.SendText(ctx, "x", &TextFormat{Font: strings.Repeat("f", 200)}); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("long font: %v", err)
+	}
+	done()
+}
+
+func TestSwitchboardWithStatus(t *testing.T) {
+	t.Run("MSNP7", func(t *testing.T) {
+		// MSNP7's CHG has no capabilities field (transcripts/04).
+		d := msntest.NewDialer()
+		ns := signIn(t, d, bob7, `
+C: CHG $5 BSY
+C: XFR $6 SB
+S: CHG $5 BSY 0
+S: XFR $6 SB 10.0.0.3:1864 CKI c00kie
+C: OUT
+S: OUT
+close
+`, nil)
+		d.Add(sbAddr, inline(t, "C: USR $1 bob@example.com c00kie\nS: USR $1 OK bob@example.com Bob\nC: OUT\nS: OUT\nclose\n"))
+		ctx := testContext(t)
+		sb, err := ns.SwitchboardWithStatus(ctx, StatusBusy, SwitchboardOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sb.Leave(ctx)
+		ns.Logout(ctx)
+		checkScripts(t, d)
+	})
+	t.Run("CHG refused", func(t *testing.T) {
+		d := msntest.NewDialer()
+		ns := signIn(t, d, alice, `
+C: CHG $5 HDN 0
+C: XFR $6 SB
+S: CHG $5 HDN 0
+S: 913 $6
+C: OUT
+S: OUT
+close
+`, nil)
+		ctx := testContext(t)
+		if _, err := ns.SwitchboardWithStatus(ctx, StatusHidden, SwitchboardOptions{}); !errors.Is(err, ErrNotAllowed) {
+			t.Errorf("err = %v, want ErrNotAllowed (913: hidden)", err)
+		}
+		if _, err := ns.SwitchboardWithStatus(ctx, "XYZ", SwitchboardOptions{}); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("unknown status: err = %v", err)
+		}
+		ns.Logout(ctx)
+		checkScripts(t, d)
+	})
+}
