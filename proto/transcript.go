@@ -52,8 +52,29 @@ func (t *transcript) received(line string, cmd *Command) {
 	var payload []byte
 	if cmd != nil {
 		payload = cmd.Payload
+		line = redactCookie(line, cmd)
 	}
 	t.print("S:", escapeControls(line), payload)
+}
+
+// redactCookie hides the switchboard cookie the server hands out in
+// "XFR n SB addr CKI cookie" and "RNG session addr CKI cookie …": it
+// authenticates whoever presents it first.
+func redactCookie(line string, cmd *Command) string {
+	i := -1
+	switch {
+	case cmd.Verb == "XFR" && cmd.Arg(0) == "SB" && cmd.Arg(2) == "CKI":
+		i = 3
+	case cmd.Verb == "RNG" && cmd.Arg(2) == "CKI":
+		i = 3
+	}
+	if i < 0 || i >= len(cmd.Args) {
+		return line
+	}
+	fields := strings.Split(line, " ")
+	off := len(fields) - len(cmd.Args) // verb and TrID come first
+	fields[off+i] = redacted
+	return strings.Join(fields, " ")
 }
 
 func (t *transcript) print(dir, line string, payload []byte) {
