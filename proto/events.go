@@ -1,7 +1,8 @@
 package proto
 
-// Event is something the server sent on its own. It is one of the types
-// in this file; handlers switch on the concrete type.
+// Event is something the server sent on its own: one of the types below,
+// ListChange (listchange.go) or the switchboard events (sb_events.go).
+// Handlers switch on the concrete type.
 type Event interface {
 	isEvent()
 }

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -21,6 +22,8 @@ type Notification struct {
 	keepDone chan struct{}
 	// handle is the signed-in account, set by Login.
 	handle string
+	// lists serialises list syncs and feeds their streams.
+	lists listState
 }
 
 // newNotification starts the engine on nc for protocol p. The dialect is
@@ -158,6 +161,13 @@ func (n *Notification) event(cmd *Command) Event {
 			ev.Name = decodeName(cmd.Arg(3))
 			return ev
 		}
+	case "BPR":
+		// BPR ver handle key [value]: a contact's phone number changed.
+		if len(cmd.Args) >= 3 && len(cmd.Args) <= 4 && isDigits(cmd.Args[0]) {
+			v, _ := parseVersion(cmd.Args[0])
+			return &ListChange{Kind: ChangePhone, Email: cmd.Args[1], Key: cmd.Args[2],
+				Value: limitName(decodeName(cmd.Arg(3))), Group: NoGroup, Version: v}
+		}
 	case "RNG":
 		if len(cmd.Args) >= 5 {
 			return &Ring{SessionID: cmd.Args[0], Addr: cmd.Args[1], Cookie: cmd.Args[3],
@@ -192,5 +202,18 @@ func decodeName(s string) string {
 // encodeName percent-encodes a friendly name for the wire: every byte
 // outside the unreserved set.
 func encodeName(s string) string {
-	return url.PathEscape(s)
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == '~' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
 }
