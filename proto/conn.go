@@ -170,10 +170,17 @@ func (c *conn) forget(call *Call) {
 	}
 	for k, w := range c.waiters {
 		if w == call {
+			// A keyed waiter may be shared (expect) or waited out by the
+			// next one for its key (pongWaiter): complete it, so that no
+			// one waits for a line that will no longer wake it.
 			delete(c.waiters, k)
+			call.finish(nil, errAbandoned)
 		}
 	}
 }
+
+// errAbandoned completes a keyed waiter that its owner stopped waiting for.
+var errAbandoned = errors.New("proto: wait abandoned")
 
 // send writes commands that expect no reply (OUT, PNG, MSG U), each with
 // a TrID when it takes one.

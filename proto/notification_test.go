@@ -281,3 +281,24 @@ close
 	}
 	checkScripts(t, d)
 }
+
+func TestAbandonedWaiterReleasesSharers(t *testing.T) {
+	n, d := nsFromScript(t, "C: EOF\n", Options{})
+	first := n.c.expect(keyPong)
+	shared := n.c.expect(keyPong)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := first.Wait(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("first wait: %v", err)
+	}
+	select {
+	case <-shared.Done():
+		if !errors.Is(shared.Err, errAbandoned) {
+			t.Fatalf("shared waiter: %v", shared.Err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a shared waiter hangs after its owner gave up")
+	}
+	n.Close()
+	checkScripts(t, d)
+}
