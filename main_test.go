@@ -41,12 +41,19 @@ func TestScripts(t *testing.T) {
 		Setup:               setupWorld,
 		RequireExplicitExec: true,
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"exits":     cmdExits,
-			"policy":    cmdPolicy,
-			"passport":  cmdPassport,
-			"nosecrets": cmdNoSecrets,
-			"waitfile":  cmdWaitFile,
-			"rawserver": cmdRawServer,
+			"exits":      cmdExits,
+			"policy":     cmdPolicy,
+			"passport":   cmdPassport,
+			"nosecrets":  cmdNoSecrets,
+			"waitfile":   cmdWaitFile,
+			"rawserver":  cmdRawServer,
+			"hold":       cmdHold,
+			"release":    cmdRelease,
+			"fillgroups": cmdFillGroups,
+			"signedin":   cmdSignedIn,
+			"waitgrep":   cmdWaitGrep,
+			"online":     cmdOnline,
+			"contact":    cmdContact,
 		},
 	})
 }
@@ -70,11 +77,14 @@ type worldKey struct{}
 func setupWorld(env *testscript.Env) error {
 	w := &world{work: env.WorkDir, tickets: map[string]bool{}}
 	proxy := httptest.NewUnstartedServer(nil)
+	presence := newPresenceLog()
+	env.Values[presenceLogKey{}] = presence
 	srv, err := server.New(server.Config{
 		Host:           "127.0.0.1",
 		Accounts:       server.DemoAccounts(),
 		Policy:         server.SingleUse,
 		AdvertiseLogin: proxy.Listener.Addr().String(),
+		Log:            presence,
 	})
 	if err != nil {
 		return err

@@ -41,8 +41,13 @@ func NewAppWithEnv(env *Env) *cli.App {
 		Commands: []*cli.Command{
 			loginCommand(env),
 			logoutCommand(env),
+			statusCommand(env),
+			contactsCommand(env),
+			profileCommand(env),
 			serveCommand(env),
 			demoCommand(env),
+			sendCommand(env),
+			listenCommand(env),
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 	}

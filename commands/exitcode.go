@@ -47,12 +47,12 @@ var ExitStatus = []struct {
 	{ExOK, "success"},
 	{ExFailure, "an error that fits no other code"},
 	{ExUsage, "bad flags or arguments, unknown command"},
-	{ExDataErr, "bad input data"},
-	{ExNoInput, "an input file is missing or unreadable (--password-file, --ca-file, --accounts)"},
+	{ExDataErr, "bad input data, or a contact-list change already in effect (already on the list, on the opposite list)"},
+	{ExNoInput, "an input file is missing or unreadable (--password-file, --ca-file, --accounts), or the contact or group to change is not there"},
 	{ExNoUser, "unknown account or contact"},
 	{ExNoHost, "cannot reach the server or Passport"},
 	{ExUnavailable, "the contact is offline or declined"},
-	{ExCantCreat, "cannot create an output file"},
+	{ExCantCreat, "cannot create an output file, or a contact list or the group table is full"},
 	{ExIOErr, "a transfer broke off"},
 	{ExTempFail, "timeout or temporary server failure: retry later"},
 	{ExProtocol, "protocol error: malformed, unexpected or unsupported server reply"},
@@ -96,12 +96,19 @@ func protocolCode(err error) (int, bool) {
 		return ExNoPerm, true
 	case errors.Is(err, proto.ErrUnknownUser):
 		return ExNoUser, true
+	case errors.Is(err, proto.ErrListState), errors.Is(err, proto.ErrListFull):
+		return listCode(err)
 	case errors.Is(err, proto.ErrNotAllowed):
 		return ExNoPerm, true
 	case errors.Is(err, proto.ErrInvalidArgument):
 		return ExDataErr, true
-	case errors.Is(err, proto.ErrOffline):
+	case errors.Is(err, proto.ErrOffline), errors.Is(err, proto.ErrNoAnswer),
+		errors.Is(err, proto.ErrNotDelivered), errors.Is(err, proto.ErrNoParticipants):
 		return ExUnavailable, true
+	case errors.Is(err, proto.ErrUnconfirmed):
+		return ExTempFail, true
+	case errors.Is(err, proto.ErrMessageTooLong):
+		return ExDataErr, true
 	case errors.Is(err, proto.ErrNoPassword):
 		return ExConfig, true
 	case errors.Is(err, proto.ErrServerBusy), errors.Is(err, proto.ErrServerShutdown):

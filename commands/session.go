@@ -22,6 +22,15 @@ type sessionOptions struct {
 	Password     passwordSources
 	Fresh        bool // do not offer the cached ticket
 	SavePassword bool // save the password read from a flag or the prompt
+	// Handler receives the notification connection's events (see
+	// proto.Options.Handler); nil ignores them.
+	Handler func(proto.Event)
+	// KeepAlive pings the notification server that often; zero does not.
+	KeepAlive time.Duration
+	// BackgroundSync lets login return while the contact list sync (SYN
+	// with the cached version) is still in flight, so that the command
+	// can overlap its own requests with it; session.withList waits.
+	BackgroundSync bool
 }
 
 // session is a logged-in notification-server connection and what the
@@ -32,10 +41,24 @@ type session struct {
 	// Cached reports that the cached ticket was accepted (no Passport
 	// request for the ticket).
 	Cached bool
+
+	lists *sessionList
 }
 
-// Close ends the session.
-func (s *session) Close() error { return s.Result.NS.Close() }
+// Close ends the session and saves the contact list if it changed.
+func (s *session) Close() error {
+	err := s.Result.NS.Close()
+	s.lists.close()
+	return err
+}
+
+// withList waits for the contact list sync and calls fn with the list.
+func (s *session) withList(ctx context.Context, fn func(cl *proto.ContactList) error) error {
+	return s.lists.with(ctx, fn)
+}
+
+// applyList records a list change the server confirmed and saves the list.
+func (s *session) applyList(ch *proto.ListChange) { s.lists.apply(ch) }
 
 // resolveAccount returns arg, else --account, else the default account.
 func (e *Env) resolveAccount(arg string, store *keyring.Store) (string, error) {
@@ -69,7 +92,8 @@ func checkAccount(a string) error {
 // login logs account in using the cache: the notification server and
 // Passport URL from the state file, the cached ticket when this server
 // accepts reused tickets, and a password read only if one is needed. It
-// updates the cache afterwards.
+// updates the cache afterwards, then syncs the contact list against the
+// cached version (waiting for it unless opts.BackgroundSync).
 func (e *Env) login(ctx context.Context, account string, opts sessionOptions) (*session, error) {
 	store, err := e.Store()
 	if err != nil {
@@ -81,14 +105,16 @@ func (e *Env) login(ctx context.Context, account string, opts sessionOptions) (*
 	}
 	st, err := store.State(account)
 	if err != nil || st.Server != e.opts.Server {
-		st = keyring.State{Server: e.opts.Server}
+		st = keyring.State{Server: e.opts.Server, Presence: st.Presence}
 	}
+	lists := newSessionList(e, store, account, st)
 	cfg := proto.LoginConfig{
 		Server:   e.opts.Server,
 		Email:    account,
 		Protocol: e.opts.Protocol,
 		Options:  e.protoOptions(),
 	}
+	cfg.Options.Handler, cfg.Options.KeepAlive = lists.handler(opts.Handler), opts.KeepAlive
 	if e.opts.Protocol == proto.MSNP8 {
 		pc, err := e.Passport()
 		if err != nil {
@@ -113,11 +139,18 @@ func (e *Env) login(ctx context.Context, account string, opts sessionOptions) (*
 		}
 		return nil, e.explainLoginError(err, pw)
 	}
-	s := &session{Account: account, Result: res, Cached: !cfg.Ticket.Empty() && !res.Fresh && !res.CachedRejected}
+	s := &session{Account: account, Result: res, Cached: !cfg.Ticket.Empty() && !res.Fresh && !res.CachedRejected, lists: lists}
 	e.saveLogin(store, account, st, cfg, s)
+	lists.start(ctx, res.NS)
+	if !opts.BackgroundSync {
+		if err := lists.wait(ctx); err != nil {
+			_ = s.Close()
+			return nil, fmt.Errorf("contact list: %w", err)
+		}
+	}
 	if opts.SavePassword {
 		if err := e.savePassword(store, account, pw); err != nil {
-			_ = res.NS.Close()
+			_ = s.Close()
 			return nil, err
 		}
 	}

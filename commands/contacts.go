@@ -1,0 +1,108 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"msn/proto"
+)
+
+// contactsCommand returns msn contacts and its subcommands.
+func contactsCommand(env *Env) *cli.Command {
+	list := contactsListCommand(env)
+	bare := contactsListCommand(env) // its own flag values
+	return &cli.Command{
+		Name:  "contacts",
+		Usage: "show and change your contact lists (forward, allow, block, reverse) and groups",
+		Description: "The forward list holds your contacts; the allow and block lists say who may see you " +
+			"and message you; the reverse list, kept by the server, holds the people who have you as a " +
+			"contact. Without a subcommand, lists every contact.",
+		Flags:  bare.Flags,
+		Action: bare.Action,
+		Subcommands: []*cli.Command{
+			list,
+			contactsAddCommand(env),
+			contactsRemoveCommand(env),
+			contactsMoveCommand(env, "block", "move EMAIL onto your block list: they can no longer see you or message you"),
+			contactsMoveCommand(env, "unblock", "take EMAIL off your block list"),
+			contactsMoveCommand(env, "allow", "move EMAIL onto your allow list (off the block list)"),
+			contactsPendingCommand(env),
+			groupsCommand(env),
+			groupCommand(env),
+		},
+	}
+}
+
+// runWithList logs in, waits for the contact list, runs fn and signs
+// off. The list changes fn applies are saved on the way out.
+func runWithList(ctx context.Context, env *Env, src passwordSources, fn func(ctx context.Context, s *session) error) error {
+	store, err := env.Store()
+	if err != nil {
+		return err
+	}
+	account, err := env.resolveAccount("", store)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, env.opts.Timeout)
+	defer cancel()
+	s, err := env.login(ctx, account, sessionOptions{Password: src})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	err = fn(ctx, s)
+	hangUp(s.Result.NS)
+	return err
+}
+
+// oneEmail returns the single EMAIL argument of c.
+func oneEmail(c *cli.Context) (string, error) {
+	if err := argsAtMost(c, 1); err != nil {
+		return "", err
+	}
+	email := strings.TrimSpace(c.Args().First())
+	if email == "" {
+		return "", usageErrorf("%s: missing EMAIL", c.Command.Name)
+	}
+	return email, checkAccount(email)
+}
+
+// lookupGroup returns the group called name, or an error with exit 66.
+func lookupGroup(cl *proto.ContactList, name string) (*proto.Group, error) {
+	if g := cl.GroupByName(name); g != nil {
+		return g, nil
+	}
+	return nil, withHint(withCode(ExNoInput, fmt.Errorf("no group named %s", quote(name))), "msn contacts groups lists them")
+}
+
+// listNames returns the human names of the lists in l.
+func listNames(l proto.List) []string {
+	names := []string{}
+	for _, one := range []proto.List{proto.ForwardList, proto.AllowList, proto.BlockList, proto.ReverseList} {
+		if l&one != 0 {
+			names = append(names, one.Name())
+		}
+	}
+	return names
+}
+
+// phoneNames are the human names of the phone properties.
+var phoneNames = map[string]string{
+	proto.PhoneHome: "home", proto.PhoneWork: "work", proto.PhoneMobile: "mobile",
+	proto.MobilePaging: "paging", proto.MobileEnabled: "mobile-enabled",
+}
+
+// phonesByName returns phones keyed by human names.
+func phonesByName(phones map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range phones {
+		if n, ok := phoneNames[k]; ok {
+			out[n] = v
+		}
+	}
+	return out
+}

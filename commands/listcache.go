@@ -1,0 +1,194 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+
+	"msn/keyring"
+	"msn/proto"
+)
+
+// maxPendingListEvents bounds the list events kept while the sync runs;
+// past it the list is marked stale so that the next sync fetches it whole.
+const maxPendingListEvents = 4 * proto.MaxContacts
+
+// sessionList is the contact list of a session: synced once after login
+// against the cached version (an unchanged list costs one short reply),
+// kept current with the changes the server pushes, and written back to
+// the state file when it changed.
+type sessionList struct {
+	env     *Env
+	store   *keyring.Store
+	account string
+	cached  *proto.ContactList
+
+	started bool
+	done    chan struct{} // closed when the sync has ended
+	err     error         // why the sync failed; read after done
+
+	mu      sync.Mutex
+	list    *proto.ContactList
+	pending []proto.Event // list events that arrived before the list
+	stale   bool          // events were dropped: do not trust the version
+	dirty   bool          // changed since it was loaded or saved
+}
+
+// newSessionList returns the list machinery of account, starting from
+// the list cached in st.
+func newSessionList(env *Env, store *keyring.Store, account string, st keyring.State) *sessionList {
+	return &sessionList{env: env, store: store, account: account, cached: cachedList(st), done: make(chan struct{})}
+}
+
+// cachedList decodes the list saved in st, or returns nil when there is
+// none or it does not match its recorded version.
+func cachedList(st keyring.State) *proto.ContactList {
+	if st.ListVersion <= 0 || len(st.List) == 0 {
+		return nil
+	}
+	cl := proto.NewContactList()
+	if json.Unmarshal(st.List, cl) != nil || cl.Version != st.ListVersion {
+		return nil
+	}
+	return cl
+}
+
+// handler returns the connection's event handler: it records list events
+// and passes every event on to next, when there is one. It runs on the
+// reader goroutine and never blocks for long.
+func (l *sessionList) handler(next func(proto.Event)) func(proto.Event) {
+	return func(ev proto.Event) {
+		switch ev.(type) {
+		case *proto.ListChange, *proto.ReverseListChange:
+			l.record(ev)
+		}
+		if next != nil {
+			next(ev)
+		}
+	}
+}
+
+// record applies a list event, or keeps it until the sync has ended.
+func (l *sessionList) record(ev proto.Event) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch {
+	case l.list != nil:
+		if l.list.Apply(ev) {
+			l.dirty = true
+		}
+	case len(l.pending) < maxPendingListEvents:
+		l.pending = append(l.pending, ev)
+	default:
+		l.stale = true
+	}
+}
+
+// start runs the sync on its own goroutine, which ends when the sync
+// does: at the server's answer, at ctx's end, or when ns closes.
+func (l *sessionList) start(ctx context.Context, ns *proto.Notification) {
+	l.started = true
+	go func() {
+		defer close(l.done)
+		cl, err := ns.Sync(ctx, l.cached)
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if err != nil {
+			l.err = err
+			return
+		}
+		l.list, l.dirty = cl, cl != l.cached
+		for _, ev := range l.pending {
+			if cl.Apply(ev) {
+				l.dirty = true
+			}
+		}
+		l.pending = nil
+		if l.stale {
+			cl.Version, l.dirty = 0, true
+		}
+	}()
+}
+
+// wait waits for the sync to end and returns its error.
+func (l *sessionList) wait(ctx context.Context) error {
+	select {
+	case <-l.done:
+		return l.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// with waits for the sync and calls fn with the list, which fn may read
+// and change; nothing else touches the list meanwhile.
+func (l *sessionList) with(ctx context.Context, fn func(cl *proto.ContactList) error) error {
+	if err := l.wait(ctx); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return fn(l.list)
+}
+
+// apply records a change the server confirmed and saves the list.
+func (l *sessionList) apply(ch *proto.ListChange) {
+	l.mu.Lock()
+	if l.list != nil && ch.Kind == proto.ChangeAdd && ch.List != proto.ForwardList {
+		if c := l.list.Contact(ch.Email); c != nil && c.Name != "" {
+			// An allow- or block-list reply names the contact by the
+			// name that was sent, the address: keep the stored one.
+			keep := *ch
+			keep.Name = ""
+			ch = &keep
+		}
+	}
+	if l.list != nil && l.list.Apply(ch) {
+		l.dirty = true
+	}
+	l.mu.Unlock()
+	l.save()
+}
+
+// save writes the list and its version to the state file when it
+// changed. Failures only warn: the command itself succeeded.
+func (l *sessionList) save() {
+	l.mu.Lock()
+	if l.list == nil || !l.dirty {
+		l.mu.Unlock()
+		return
+	}
+	data, err := json.Marshal(l.list)
+	version := l.list.Version
+	l.dirty = false
+	l.mu.Unlock()
+	if err != nil {
+		l.env.Warnf("cannot encode the contact list: %v", err)
+		return
+	}
+	st, err := l.store.State(l.account)
+	if err != nil {
+		l.env.Warnf("cannot read the login cache: %v", err)
+		return
+	}
+	if st.Server != l.env.opts.Server {
+		return // another login to another server replaced the cache
+	}
+	st.ListVersion, st.List = version, data
+	if version <= 0 {
+		st.ListVersion, st.List = 0, nil
+	}
+	if err := l.store.SaveState(l.account, st); err != nil {
+		l.env.Warnf("cannot save the contact list: %v", err)
+	}
+}
+
+// close waits for a sync that was started (ns must be closed first, so
+// that it ends) and saves the list.
+func (l *sessionList) close() {
+	if !l.started {
+		return
+	}
+	<-l.done
+	l.save()
+}

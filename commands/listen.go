@@ -1,0 +1,302 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"msn/proto"
+)
+
+// Limits of msn listen.
+const (
+	// maxConversations bounds the switchboards listen keeps open; more
+	// invitations are ignored with a warning.
+	maxConversations = 16
+	// maxQueued bounds the events waiting to be printed; beyond it they
+	// are dropped with a warning.
+	maxQueued = 4096
+	// listenKeepAlive is how often listen pings the server.
+	listenKeepAlive = 45 * time.Second
+)
+
+// listenOptions are the inputs of msn listen.
+type listenOptions struct {
+	From    []string
+	Count   int
+	Idle    time.Duration
+	Exec    string
+	Typing  bool
+	Session sessionOptions
+
+	// onReady, when set, is called once listen is online; tests use it.
+	onReady func()
+}
+
+// listenCommand returns msn listen.
+func listenCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name:  "listen",
+		Usage: "stay online, answer every conversation and print incoming messages",
+		Description: "Logs in with the status saved by msn status set (online by default), answers every " +
+			"invitation to a conversation and prints each message as \"FROM: TEXT\" on one line, control " +
+			"characters escaped (\\n, \\x1b, \\u202e), or with --json as one object per line: type, time, " +
+			"account, from, name, conversation, content_type and text. A message of another content type " +
+			"prints as \"FROM: [content-type TYPE]\" (JSON: body_base64). It runs until interrupted (exit 0; " +
+			"130 when --count was not reached), until --count messages came (exit 0), until --idle passed " +
+			"without one (exit 75), or until the server ends the session: 77 when the account signed in " +
+			"elsewhere, 75 when the server shut down.",
+		Flags: append(passwordFlags(),
+			&cli.StringSliceFlag{Name: "from", Usage: "only messages from EMAIL (repeatable)"},
+			&cli.IntFlag{Name: "count", Usage: "exit after N messages"},
+			&cli.DurationFlag{Name: "idle", Usage: "exit 75 when DURATION passes without a message"},
+			&cli.StringFlag{Name: "exec", Usage: "run the shell command CMD for each message, with the text on its stdin and MSN_FROM, MSN_NAME, MSN_CONVERSATION and MSN_CONTENT_TYPE set, instead of printing it"},
+			&cli.BoolFlag{Name: "typing", Usage: "also print typing notifications"},
+		),
+		Action: func(c *cli.Context) error {
+			if err := argsAtMost(c, 0); err != nil {
+				return err
+			}
+			src, err := passwordSourcesOf(c)
+			if err != nil {
+				return err
+			}
+			opts := listenOptions{
+				From: c.StringSlice("from"), Count: c.Int("count"), Idle: c.Duration("idle"),
+				Exec: c.String("exec"), Typing: c.Bool("typing"), Session: sessionOptions{Password: src},
+			}
+			if opts.Count < 0 || opts.Idle < 0 {
+				return usageErrorf("listen: --count and --idle must not be negative")
+			}
+			for _, f := range opts.From {
+				if err := checkAccount(f); err != nil {
+					return err
+				}
+			}
+			return runListen(c.Context, env, opts)
+		},
+	}
+}
+
+// listenEvent is an event of the notification connection or of one
+// conversation.
+type listenEvent struct {
+	conv string // the conversation's session id; "" for the notification connection
+	ev   proto.Event
+	warn string // a warning from a conversation's goroutine, printed by the loop
+}
+
+// listener is the state of msn listen.
+type listener struct {
+	env     *Env
+	opts    listenOptions
+	account string
+	sess    *session
+	ns      *proto.Notification
+	queue   eventQueue
+	got     int
+
+	// stop ends the conversations' goroutines and their pending answers.
+	stop  context.CancelFunc
+	done  context.Context
+	wg    sync.WaitGroup
+	slots chan struct{} // one token per conversation being answered or open
+}
+
+// runListen logs in, goes online and prints messages until told to stop.
+func runListen(ctx context.Context, env *Env, opts listenOptions) error {
+	store, err := env.Store()
+	if err != nil {
+		return err
+	}
+	account, err := env.resolveAccount("", store)
+	if err != nil {
+		return err
+	}
+	l := &listener{env: env, opts: opts, account: account, slots: make(chan struct{}, maxConversations)}
+	l.done, l.stop = context.WithCancel(ctx)
+	defer l.stop()
+	l.queue.init(maxQueued)
+	so := opts.Session
+	so.Handler = func(ev proto.Event) { l.push(listenEvent{ev: ev}) }
+	so.KeepAlive, so.BackgroundSync = listenKeepAlive, true
+	lctx, cancel := context.WithTimeout(ctx, env.opts.Timeout)
+	defer cancel()
+	s, err := env.login(lctx, account, so)
+	if err != nil {
+		return err
+	}
+	l.sess, l.ns = s, s.Result.NS
+	defer l.close()
+	status := storedPresence(env, account)
+	if err := l.ns.SetStatus(lctx, status); err != nil {
+		return err
+	}
+	env.Warnf("listening as %s (%s)", account, status)
+	if opts.onReady != nil {
+		opts.onReady()
+	}
+	return l.loop(ctx)
+}
+
+// loop handles events until listen has to end.
+func (l *listener) loop(ctx context.Context) error {
+	var idle <-chan time.Time
+	var timer *time.Timer
+	if l.opts.Idle > 0 {
+		timer = time.NewTimer(l.opts.Idle)
+		defer timer.Stop()
+		idle = timer.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			if l.opts.Count > 0 {
+				return ctx.Err()
+			}
+			return nil
+		case <-l.ns.Done():
+			return l.sessionEnded()
+		case <-idle:
+			return &codedError{code: ExTempFail, err: fmt.Errorf("listen: no message within --idle %s", l.opts.Idle)}
+		case <-l.queue.ready:
+			for _, e := range l.queue.take() {
+				before := l.got
+				if err := l.handle(ctx, e); err != nil {
+					return err
+				}
+				if l.opts.Count > 0 && l.got >= l.opts.Count {
+					return nil
+				}
+				if timer != nil && l.got > before {
+					timer.Reset(l.opts.Idle)
+				}
+			}
+			if n := l.queue.takeDropped(); n > 0 {
+				l.env.errorf("listen: dropped %d event(s): they came faster than they could be handled", n)
+			}
+		}
+	}
+}
+
+// sessionEnded explains why the notification connection ended.
+func (l *listener) sessionEnded() error {
+	err := l.ns.Err()
+	switch {
+	case errors.Is(err, proto.ErrSignedInElsewhere):
+		return &codedError{code: ExNoPerm, err: errors.New("listen: the account signed in elsewhere")}
+	case errors.Is(err, proto.ErrServerShutdown):
+		return &codedError{code: ExTempFail, err: errors.New("listen: the server is shutting down"), hint: "retry later"}
+	case err == nil, errors.Is(err, proto.ErrClosed):
+		return &codedError{code: ExTempFail, err: errors.New("listen: the server ended the session"), hint: "retry later"}
+	}
+	return fmt.Errorf("listen: %w", err)
+}
+
+// handle acts on one event.
+func (l *listener) handle(ctx context.Context, e listenEvent) error {
+	if e.warn != "" {
+		l.env.Warnf("%s", e.warn)
+		return nil
+	}
+	switch ev := e.ev.(type) {
+	case *proto.Ring:
+		l.answer(ev)
+	case *proto.IncomingMessage:
+		return l.message(ctx, e.conv, ev.From, ev.FromName, ev.ContentType, ev.Text, ev.Message)
+	case *proto.Invitation:
+		return l.message(ctx, e.conv, ev.From, ev.FromName, "text/x-msmsgsinvite", "", nil)
+	case *proto.Typing:
+		if l.opts.Typing && l.wanted(ev.Email) {
+			return l.printTyping(e.conv, ev.Email)
+		}
+	case *proto.Malformed:
+		l.env.Warnf("listen: ignored a malformed line from the server: %v", ev.Err)
+	}
+	return nil
+}
+
+// message counts, prints or hands over one message from a wanted sender.
+func (l *listener) message(ctx context.Context, conv, from, name, ctype, text string, m *proto.Message) error {
+	if !l.wanted(from) {
+		return nil
+	}
+	l.got++
+	text = strings.ReplaceAll(text, "\r\n", "\n") // the protocol's line break, as a Unix one
+	in := incoming{time: time.Now(), from: from, name: name, conv: conv, contentType: ctype, text: text}
+	if m != nil {
+		in.body = m.Body
+	}
+	if l.opts.Exec != "" {
+		l.runExec(ctx, in)
+		return nil
+	}
+	return l.print(in)
+}
+
+// wanted applies --from.
+func (l *listener) wanted(from string) bool {
+	if len(l.opts.From) == 0 {
+		return true
+	}
+	for _, f := range l.opts.From {
+		if strings.EqualFold(f, from) {
+			return true
+		}
+	}
+	return false
+}
+
+// answer joins the conversation a Ring invites to, on a goroutine that
+// owns the switchboard until it ends or listen stops.
+func (l *listener) answer(ring *proto.Ring) {
+	select {
+	case l.slots <- struct{}{}:
+	default:
+		l.env.Warnf("listen: ignoring an invitation from %s: %d conversations are open", escapeDisplay(ring.From), maxConversations)
+		return
+	}
+	conv := ring.SessionID
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		defer func() { <-l.slots }()
+		actx, cancel := context.WithTimeout(l.done, l.env.opts.Timeout)
+		sb, err := l.ns.Answer(actx, ring, proto.SwitchboardOptions{Handler: func(ev proto.Event) {
+			l.push(listenEvent{conv: conv, ev: ev})
+		}})
+		cancel()
+		if err != nil {
+			if l.done.Err() == nil {
+				l.push(listenEvent{warn: fmt.Sprintf("listen: cannot answer %s: %v", escapeDisplay(ring.From), err)})
+			}
+			return
+		}
+		select {
+		case <-sb.Done():
+		case <-l.done.Done():
+			gctx, cancel := context.WithTimeout(context.Background(), goodbyeWait)
+			_ = sb.Leave(gctx)
+			cancel()
+		}
+		sb.Close()
+	}()
+}
+
+// push queues an event for the loop; it never blocks.
+func (l *listener) push(e listenEvent) { l.queue.push(e) }
+
+// close leaves every conversation and logs out.
+func (l *listener) close() {
+	l.stop()
+	ctx, cancel := context.WithTimeout(context.Background(), goodbyeWait)
+	defer cancel()
+	_ = l.ns.Logout(ctx)
+	l.wg.Wait()
+	_ = l.sess.Close()
+}

@@ -1,0 +1,119 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"msn/proto"
+	"msn/proto/server"
+)
+
+// TestListenPrintsHostileText checks that what a peer controls is
+// escaped in text output and exact in JSON.
+func TestListenPrintsHostileText(t *testing.T) {
+	in := incoming{
+		time: time.Unix(0, 0), from: "mallory@example.com", name: "Bob\u202e\x1b[2J", conv: "1",
+		contentType: "text/plain", text: "hi\n\x1b]0;pwned\x07\u200b",
+	}
+	var out syncBuffer
+	l := &listener{env: &Env{Stdout: &out}, account: "bob@example.com"}
+	if err := l.print(in); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := out.String(), `mallory@example.com: hi\n\x1b]0;pwned\a\u200b`+"\n"; got != want {
+		t.Errorf("text output %q, want %q", got, want)
+	}
+
+	out = syncBuffer{}
+	l.env.opts.JSON = true
+	if err := l.print(in); err != nil {
+		t.Fatal(err)
+	}
+	line := out.String()
+	if strings.Count(line, "\n") != 1 || strings.ContainsAny(line[:len(line)-1], "\x1b\x07\n") {
+		t.Errorf("JSON output not one clean line: %q", line)
+	}
+	var obj map[string]any
+	if err := json.Unmarshal([]byte(line), &obj); err != nil {
+		t.Fatal(err)
+	}
+	if obj["text"] != in.text || obj["name"] != in.name || obj["type"] != "message" || obj["time"] != "1970-01-01T00:00:00.000Z" {
+		t.Errorf("JSON %v", obj)
+	}
+}
+
+// TestListenUnknownContentType sends a message of a type listen does not
+// know, and a typing notification: both are shown, neither is dropped.
+func TestListenUnknownContentType(t *testing.T) {
+	w := newTestWorld(t, server.Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, wait := w.listen(ctx, "bob@example.com", listenOptions{Count: 2, Typing: true})
+	alice := w.peer(t, "alice@example.com")
+	defer alice.close()
+	sb, err := alice.res.NS.Switchboard(ctx, proto.SwitchboardOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	if err := sb.Invite(ctx, "bob@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.SendTyping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	m := &proto.Message{Headers: []proto.Header{{Name: "MIME-Version", Value: "1.0"}, {Name: "Content-Type", Value: "application/x-foo"}}, Body: []byte("\x00\x01")}
+	if err := sb.Send(ctx, m, proto.AckFull); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.SendText(ctx, "after", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	want := "alice@example.com: [typing]\nalice@example.com: [content-type application/x-foo]\nalice@example.com: after\n"
+	if got := out.String(); got != want {
+		t.Errorf("listen printed %q, want %q", got, want)
+	}
+}
+
+// TestListenSessionEnds checks the exit status when the server ends the
+// session: signed in elsewhere is 77, a shutdown is 75.
+func TestListenSessionEnds(t *testing.T) {
+	w := newTestWorld(t, server.Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	_, wait := w.listen(ctx, "bob@example.com", listenOptions{})
+	elsewhere := w.peer(t, "bob@example.com")
+	err := wait()
+	elsewhere.close()
+	if ExitCode(err) != ExNoPerm || !strings.Contains(err.Error(), "signed in elsewhere") {
+		t.Errorf("signed in elsewhere: %v (exit %d)", err, ExitCode(err))
+	}
+
+	_, wait = w.listen(ctx, "bob@example.com", listenOptions{})
+	w.srv.Kick("bob@example.com")
+	if err := wait(); ExitCode(err) != ExTempFail || !strings.Contains(err.Error(), "shutting down") {
+		t.Errorf("shutdown: %v (exit %d)", err, ExitCode(err))
+	}
+}
+
+// TestListenInterrupted: an interrupt ends listen with 0, or with 130
+// when --count was not reached.
+func TestListenInterrupted(t *testing.T) {
+	w := newTestWorld(t, server.Config{})
+	for _, count := range []int{0, 5} {
+		ctx, cancel := context.WithCancel(context.Background())
+		_, wait := w.listen(ctx, "bob@example.com", listenOptions{Count: count})
+		cancel()
+		err := wait()
+		if want := map[int]int{0: ExOK, 5: ExInterrupted}[count]; ExitCode(err) != want {
+			t.Errorf("--count %d: %v, exit %d, want %d", count, err, ExitCode(err), want)
+		}
+	}
+}

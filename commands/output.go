@@ -1,0 +1,63 @@
+package commands
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/term"
+)
+
+// escapeDisplay returns s with every control character, bidi control,
+// zero-width character and line separator written as a Go escape (\n,
+// \x1b, \u202e), so that text from a peer or a server stays on one line
+// and cannot move the cursor, fake a line or reorder what follows.
+func escapeDisplay(s string) string {
+	if !strings.ContainsFunc(s, needsEscape) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if needsEscape(r) {
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// needsEscape reports the runes escapeDisplay escapes: C0 and C1
+// controls, DEL, format characters (bidi overrides, zero-width spaces
+// and joiners, the byte-order mark) and the line and paragraph
+// separators.
+func needsEscape(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) ||
+		unicode.Is(unicode.Zl, r) || unicode.Is(unicode.Zp, r)
+}
+
+// stdinIsTerminal reports whether the command's stdin is an interactive
+// terminal, where reading a message would wait for the user to type it.
+func (e *Env) stdinIsTerminal() bool {
+	if e.Prompt != nil {
+		return true
+	}
+	f, ok := e.Stdin.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// errorf prints a diagnostic on stderr even with --quiet: it reports a
+// failure the exit code alone cannot name (one recipient of several).
+func (e *Env) errorf(format string, args ...any) {
+	fmt.Fprintf(e.Stderr, "msn: %s\n", oneLine(fmt.Sprintf(format, args...)))
+}
+
+// timestamp is the time field of JSON output: RFC 3339 with
+// milliseconds, in UTC.
+func timestamp(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+}

@@ -1,0 +1,221 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"msn/proto"
+)
+
+// maxReopen bounds how many times in a row send -i reopens the
+// conversation without getting a message through.
+const maxReopen = 5
+
+// pump sends the lines of send -i: up to a window of them await their
+// acknowledgement at once; when the conversation fails, the lines not
+// acknowledged are sent again, in order, on a new one.
+type pump struct {
+	cv      *conversation
+	sender  *proto.Sender
+	backlog []string // lines to send before reading more
+	sent    int      // lines acknowledged by earlier senders
+	reopens int      // reopens since the last acknowledgement
+	lastErr error
+}
+
+// interactive sends each line of in as it arrives, then waits for every
+// acknowledgement.
+func (cv *conversation) interactive(ctx context.Context, in *lineSource) error {
+	defer cv.close()
+	p := &pump{cv: cv}
+	// Open at once, so that an offline recipient is reported before the
+	// first line arrives, which may take hours with tail -f.
+	if err := p.open(ctx); err != nil {
+		return cv.result(err)
+	}
+	err := p.run(ctx, in)
+	unacked := len(p.backlog)
+	if p.sender != nil {
+		unacked += len(p.sender.Unconfirmed())
+		p.sent += p.sender.Confirmed()
+	}
+	if err != nil {
+		if unacked > 0 {
+			cv.env.errorf("send: %d line(s) not acknowledged", unacked)
+		}
+		return cv.result(err)
+	}
+	for _, r := range cv.opts.Recipients {
+		if _, failed := cv.failed[strings.ToLower(r)]; !failed {
+			if err := cv.reportSent(r, p.sent); err != nil {
+				return err
+			}
+		}
+	}
+	return cv.result(nil)
+}
+
+// run is the loop of interactive: the backlog first, then stdin; at the
+// end of stdin, a flush.
+func (p *pump) run(ctx context.Context, in *lineSource) error {
+	lines := in.lines
+	for {
+		if len(p.backlog) > 0 {
+			text := p.backlog[0]
+			p.backlog = p.backlog[1:]
+			if err := p.send(ctx, text); err != nil {
+				return err
+			}
+			continue
+		}
+		if lines == nil {
+			if p.sender == nil {
+				return in.err
+			}
+			if err := p.sender.Flush(ctx); err != nil {
+				if err := p.recover(err, nil); err != nil {
+					return err
+				}
+				continue
+			}
+			if in.err != nil {
+				return withCode(ExitCode(in.err), in.err)
+			}
+			return nil
+		}
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				lines = nil
+				if errors.Is(in.err, errLineTooLong) {
+					in.err = withCode(ExDataErr, in.err)
+				} else if in.err != nil {
+					in.err = withCode(ExIOErr, fmt.Errorf("send: read stdin: %w", in.err))
+				}
+				continue
+			}
+			if text := p.clean(line); text != "" {
+				if err := p.send(ctx, text); err != nil {
+					return err
+				}
+			}
+		case <-p.sbDone():
+			if err := p.recover(p.cv.sb.Err(), nil); err != nil {
+				return err
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// clean makes a line of stdin ready to send: invalid UTF-8 becomes
+// U+FFFD, with one warning.
+func (p *pump) clean(line string) string {
+	if !utf8.ValidString(line) {
+		p.cv.env.Warnf("send: stdin is not valid UTF-8; invalid bytes are sent as U+FFFD")
+		line = strings.ToValidUTF8(line, "\uFFFD")
+	}
+	return line
+}
+
+// send sends one line, reopening the conversation first when it is
+// closed.
+func (p *pump) send(ctx context.Context, text string) error {
+	if p.sender == nil {
+		if err := p.open(ctx); err != nil {
+			return err
+		}
+	}
+	confirmed := p.sender.Confirmed()
+	err := p.sender.Send(ctx, text)
+	if p.sender.Confirmed() > confirmed {
+		p.reopens = 0
+	}
+	if err == nil {
+		return nil
+	}
+	return p.recover(err, &text)
+}
+
+// recover handles the failure err of the conversation: when reopening
+// may help, the lines not acknowledged (and text, which was not sent)
+// go back to the front of the backlog and the switchboard is dropped, to
+// be reopened by the next send.
+func (p *pump) recover(err error, text *string) error {
+	if !p.retryable(err) {
+		return err
+	}
+	p.reopens++
+	p.lastErr = err
+	var again []string
+	if p.sender != nil {
+		again = p.sender.Unconfirmed()
+		if p.sender.Confirmed() > 0 {
+			p.reopens = 1 // this switchboard got messages through
+		}
+		p.sent += p.sender.Confirmed()
+		p.sender = nil
+	}
+	if text != nil {
+		again = append(again, *text)
+	}
+	p.backlog = append(again, p.backlog...)
+	if p.cv.sb != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), goodbyeWait)
+		_ = p.cv.sb.Leave(ctx)
+		cancel()
+		p.cv.sb = nil
+	}
+	if p.reopens > maxReopen {
+		return fmt.Errorf("send: gave up after reopening the conversation %d times: %w", maxReopen, err)
+	}
+	return nil
+}
+
+// retryable reports whether err is the conversation's end rather than
+// the recipients': the server or the peers closed it, or a message went
+// unconfirmed.
+func (p *pump) retryable(err error) bool {
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return false
+	case err == nil, errors.Is(err, proto.ErrNotDelivered), errors.Is(err, proto.ErrUnconfirmed),
+		errors.Is(err, proto.ErrNoParticipants), errors.Is(err, proto.ErrClosed):
+		return true
+	}
+	return p.cv.sb != nil && p.cv.sb.Err() != nil
+}
+
+// open opens the conversation and a sender on it, waiting a little
+// longer before each reopen.
+func (p *pump) open(ctx context.Context) error {
+	if p.reopens > 0 {
+		wait := min(250*time.Millisecond<<(p.reopens-1), 5*time.Second)
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	if _, err := p.cv.open(ctx); err != nil {
+		if p.lastErr != nil && ctx.Err() == nil {
+			return fmt.Errorf("send: cannot reopen the conversation: %w", err)
+		}
+		return err
+	}
+	p.sender = p.cv.sb.NewSender(p.cv.opts.Window, nil)
+	return nil
+}
+
+// sbDone is the end of the switchboard, or nil when there is none.
+func (p *pump) sbDone() <-chan struct{} {
+	if p.cv.sb == nil {
+		return nil
+	}
+	return p.cv.sb.Done()
+}

@@ -1,0 +1,153 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"msn/proto"
+)
+
+// watchKeepAlive is how often a watching session pings the server, so
+// that a dead connection is noticed.
+const watchKeepAlive = time.Minute
+
+// statusOptions are the inputs of msn status.
+type statusOptions struct {
+	Watch      bool
+	WaitOnline string
+	For        time.Duration
+	Password   passwordSources
+}
+
+// statusCommand returns msn status and msn status set.
+func statusCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name:  "status",
+		Usage: "show your contacts' presence, appearing offline while looking",
+		Description: "Signs in hidden, so that looking does not announce you, and prints every contact on " +
+			"your forward list with its presence (sorted by address; with --json one object per line). " +
+			"--watch then prints every change until interrupted or until --for has passed. " +
+			"--wait-online EMAIL exits 0 as soon as EMAIL is signed in and visible (busy and away count), " +
+			"or 75 when --for (default: the global --timeout) passes first.",
+		Flags: append(passwordFlags(),
+			&cli.BoolFlag{Name: "watch", Aliases: []string{"w"}, Usage: "keep watching and print every change"},
+			&cli.StringFlag{Name: "wait-online", Usage: "wait until EMAIL is online, then exit 0 (75 when --for passes first)"},
+			&cli.DurationFlag{Name: "for", Usage: "stop --watch after DURATION (exit 0), or give up --wait-online after DURATION (exit 75; default --timeout)"},
+		),
+		Subcommands: []*cli.Command{statusSetCommand(env)},
+		Action: func(c *cli.Context) error {
+			if err := argsAtMost(c, 0); err != nil {
+				return err
+			}
+			src, err := passwordSourcesOf(c)
+			if err != nil {
+				return err
+			}
+			o := statusOptions{Watch: c.Bool("watch"), WaitOnline: strings.TrimSpace(c.String("wait-online")),
+				For: c.Duration("for"), Password: src}
+			if o.Watch && o.WaitOnline != "" {
+				return usageErrorf("status: --watch and --wait-online do not go together")
+			}
+			if c.IsSet("for") && o.For <= 0 {
+				return usageErrorf("status: --for %s: want a positive duration", o.For)
+			}
+			if c.IsSet("for") && !o.Watch && o.WaitOnline == "" {
+				return usageErrorf("status: --for goes with --watch or --wait-online")
+			}
+			if o.WaitOnline != "" {
+				if err := checkAccount(o.WaitOnline); err != nil {
+					return err
+				}
+			}
+			return runStatus(c.Context, env, o)
+		},
+	}
+}
+
+// presenceRow is one contact in the output of msn status.
+type presenceRow struct {
+	Email  string
+	Status proto.Status
+	Name   string
+}
+
+// runStatus signs in hidden, collects the initial presence of every
+// contact and prints it, then watches or waits when asked.
+func runStatus(ctx context.Context, env *Env, o statusOptions) error {
+	store, err := env.Store()
+	if err != nil {
+		return err
+	}
+	account, err := env.resolveAccount("", store)
+	if err != nil {
+		return err
+	}
+	board := newPresenceBoard()
+	sopts := sessionOptions{Password: o.Password, Handler: board.handle, BackgroundSync: true}
+	if o.Watch {
+		sopts.KeepAlive = watchKeepAlive
+	}
+	lctx, cancel := context.WithTimeout(ctx, env.opts.Timeout)
+	defer cancel()
+	s, err := env.login(lctx, account, sopts)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	// The list sync runs meanwhile: SYN, CHG and PNG share the round trip.
+	if err := s.Result.NS.SetStatusAndSettle(lctx, proto.StatusHidden); err != nil {
+		return fmt.Errorf("appear offline: %w", err)
+	}
+	var rows []presenceRow
+	err = s.withList(lctx, func(cl *proto.ContactList) error {
+		rows = presenceRows(cl, board.snapshot())
+		if c := cl.Contact(o.WaitOnline); o.WaitOnline != "" && (c == nil || !c.Lists.Has(proto.ForwardList)) {
+			return withHint(withCode(ExNoUser, fmt.Errorf("%s is not on your forward list, so its presence cannot be seen", o.WaitOnline)),
+				"msn contacts add "+o.WaitOnline)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	w := &statusPrinter{env: env, account: account}
+	switch {
+	case o.WaitOnline != "":
+		err = w.waitOnline(ctx, s, board, o)
+	case o.Watch:
+		err = w.watch(ctx, s, board, rows, o.For)
+	default:
+		err = w.snapshot(rows)
+	}
+	hangUp(s.Result.NS)
+	return err
+}
+
+// presenceRows lists the forward list with the presence seen, sorted by
+// address; contacts not seen are offline.
+func presenceRows(cl *proto.ContactList, seen map[string]seenPresence) []presenceRow {
+	var rows []presenceRow
+	for _, c := range cl.On(proto.ForwardList) {
+		r := presenceRow{Email: c.Email, Status: proto.StatusOffline, Name: c.Name}
+		if p, ok := seen[strings.ToLower(c.Email)]; ok {
+			r.Status = p.Status
+			if p.Name != "" {
+				r.Name = p.Name
+			}
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// hangUp says goodbye without waiting for the server's answer, and
+// closes the connection.
+func hangUp(ns *proto.Notification) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_ = ns.Logout(ctx)
+}

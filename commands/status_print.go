@@ -1,0 +1,69 @@
+package commands
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"msn/proto"
+)
+
+// statusPrinter prints presence as a table, as change lines or as JSON
+// objects, one per line.
+type statusPrinter struct {
+	env     *Env
+	account string
+	width   int // of the address column of change lines
+}
+
+// snapshot prints every contact's presence.
+func (p *statusPrinter) snapshot(rows []presenceRow) error {
+	if p.env.opts.JSON {
+		now := time.Now()
+		for _, r := range rows {
+			if err := p.json(now, r.Email, r.Status, r.Name, true); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if len(rows) == 0 {
+		p.env.Warnf("no contacts on your forward list")
+		return nil
+	}
+	t := newTable("EMAIL", "STATUS", "NAME")
+	for _, r := range rows {
+		t.add(r.Email, showStatus(r.Status), r.Name)
+	}
+	return t.write(p.env.Stdout)
+}
+
+// change prints one change as it happens.
+func (p *statusPrinter) change(c presenceChange) error {
+	if p.env.opts.JSON {
+		if c.Reverse != "" {
+			return p.env.printJSON(map[string]any{"type": "reverse-list", "time": timestamp(c.Time),
+				"account": p.account, "peer": c.Email, "name": c.Name, "change": c.Reverse})
+		}
+		return p.json(c.Time, c.Email, c.Status, c.Name, false)
+	}
+	what := showStatus(c.Status)
+	switch c.Reverse {
+	case "added":
+		what = "added you"
+	case "removed":
+		what = "removed you"
+	}
+	email := showText(c.Email)
+	pad := strings.Repeat(" ", max(0, p.width-len([]rune(email))))
+	line := fmt.Sprintf("%s  %s%s  %-8s  %s", c.Time.Format("15:04:05"), email, pad, what, showText(c.Name))
+	_, err := fmt.Fprintln(p.env.Stdout, strings.TrimRight(line, " "))
+	return err
+}
+
+// json prints one presence object.
+func (p *statusPrinter) json(t time.Time, email string, s proto.Status, name string, initial bool) error {
+	status := showStatus(s)
+	return p.env.printJSON(map[string]any{"type": "presence", "time": timestamp(t), "account": p.account,
+		"peer": email, "status": status, "name": name, "initial": initial})
+}

@@ -1,0 +1,98 @@
+package commands
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"msn/proto"
+)
+
+// table is an aligned text table for people: a header and rows, each
+// cell escaped for display, columns padded to the widest cell.
+type table struct {
+	header []string
+	rows   [][]string
+}
+
+// newTable returns a table with the given column headings; none gives a
+// table without a heading line.
+func newTable(header ...string) *table { return &table{header: header} }
+
+// add appends a row; each cell is escaped for display.
+func (t *table) add(cells ...string) {
+	row := make([]string, len(cells))
+	for i, c := range cells {
+		row[i] = showText(c)
+	}
+	t.rows = append(t.rows, row)
+}
+
+// write prints the table on w, two spaces between columns and no
+// trailing blanks.
+func (t *table) write(w io.Writer) error {
+	all := t.rows
+	if t.header != nil {
+		all = append([][]string{t.header}, t.rows...)
+	}
+	var widths []int
+	for _, row := range all {
+		for i, c := range row {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+		}
+	}
+	var b strings.Builder
+	for _, row := range all {
+		var line strings.Builder
+		for i, c := range row {
+			if i > 0 {
+				line.WriteString("  ")
+			}
+			line.WriteString(c)
+			if i < len(row)-1 {
+				line.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c)))
+			}
+		}
+		b.WriteString(strings.TrimRight(line.String(), " "))
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// showText returns text from a peer or a server ready to print: cut to
+// proto.MaxNameBytes (with "…" when cut) and escaped for display.
+func showText(s string) string {
+	if len(s) > proto.MaxNameBytes {
+		cut := proto.MaxNameBytes
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return escapeDisplay(s)
+}
+
+// showStatus returns the human name of a presence state, or
+// "unknown(CODE)" for a state the protocol does not define.
+func showStatus(s proto.Status) string {
+	if !s.Valid() {
+		return fmt.Sprintf("unknown(%s)", showText(string(s)))
+	}
+	return s.String()
+}
+
+// orDash returns s, or "-" when it is empty, for table cells.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// quote returns showText(s) in double quotes, for messages.
+func quote(s string) string { return `"` + showText(s) + `"` }

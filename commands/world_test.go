@@ -1,0 +1,252 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"msn/keyring"
+	"msn/proto"
+	"msn/proto/passport"
+	"msn/proto/secret"
+	"msn/proto/server"
+)
+
+// testWorld is a local server with the demo accounts, for running
+// commands in process: each Env it makes points at the server (or at
+// proxies in front of it) with a file keyring in a temporary directory.
+type testWorld struct {
+	srv     *server.Server
+	dir     string
+	caFile  string
+	nsAddr  string // where commands connect: the server, or a proxy
+	nexus   string // the Passport nexus: the server's, or through a proxy
+	timeout time.Duration
+}
+
+// newTestWorld starts a server from cfg (demo accounts and reusable
+// tickets unless cfg says otherwise) and sets XDG_STATE_HOME for the
+// test.
+func newTestWorld(tb testing.TB, cfg server.Config) *testWorld {
+	tb.Helper()
+	if cfg.Accounts == nil {
+		cfg.Accounts = server.DemoAccounts()
+		cfg.Policy = server.Reusable
+	}
+	srv, err := server.New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { srv.Close() })
+	dir := tb.TempDir()
+	tb.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	w := &testWorld{srv: srv, dir: dir, caFile: filepath.Join(dir, "ca.pem"), nsAddr: srv.NSAddr(), nexus: srv.NexusURL(), timeout: 30 * time.Second}
+	if err := srv.WriteCA(w.caFile); err != nil {
+		tb.Fatal(err)
+	}
+	for _, a := range cfg.Accounts {
+		if err := os.WriteFile(w.passwordFile(a.Email), []byte(a.Password+"\n"), 0o600); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return w
+}
+
+// passwordFile is where the password of account is.
+func (w *testWorld) passwordFile(account string) string {
+	return filepath.Join(w.dir, short(account)+".pw")
+}
+
+// env returns an Env acting as account with the global options set, as
+// parseGlobals would, over the given stdin and fresh output buffers.
+func (w *testWorld) env(account string, stdin io.Reader) (*Env, *syncBuffer, *syncBuffer) {
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	env := &Env{Stdout: stdout, Stderr: stderr, Stdin: stdin}
+	env.opts = globalOptions{
+		Account: account, Server: w.nsAddr, Nexus: w.nexus, Protocol: proto.MSNP8,
+		CAFile: w.caFile, Keyring: keyring.ModeFile, Timeout: w.timeout, AllowPrivate: true,
+	}
+	return env, stdout, stderr
+}
+
+// session returns the password flags of account.
+func (w *testWorld) session(account string) sessionOptions {
+	return sessionOptions{Password: passwordSources{File: w.passwordFile(account)}}
+}
+
+// listen runs msn listen as account on its own goroutine until ctx ends
+// or the listen does, and returns once it is online; wait returns its
+// error.
+func (w *testWorld) listen(ctx context.Context, account string, opts listenOptions) (out *syncBuffer, wait func() error) {
+	env, stdout, _ := w.env(account, strings.NewReader(""))
+	opts.Session = w.session(account)
+	ready := make(chan struct{})
+	opts.onReady = func() { close(ready) }
+	done := make(chan error, 1)
+	go func() { done <- runListen(ctx, env, opts) }()
+	select {
+	case <-ready:
+	case err := <-done:
+		done <- err
+	}
+	return stdout, func() error { return <-done }
+}
+
+// testPeer is a demo account signed in through proto, which answers
+// every invitation and records the texts it receives.
+type testPeer struct {
+	res  *proto.LoginResult
+	mu   sync.Mutex
+	sbs  []*proto.Switchboard
+	got  []string
+	wake chan struct{}
+	wg   sync.WaitGroup
+	stop chan struct{}
+}
+
+// peer signs account in and sets it online.
+func (w *testWorld) peer(tb testing.TB, account string) *testPeer {
+	tb.Helper()
+	ca, err := os.ReadFile(w.caFile)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(ca)
+	pc := passport.New(w.srv.NexusURL(), roots)
+	defer pc.CloseIdle()
+	var password string
+	for _, a := range server.DemoAccounts() {
+		if a.Email == account {
+			password = a.Password
+		}
+	}
+	p := &testPeer{wake: make(chan struct{}, 1), stop: make(chan struct{})}
+	rings := make(chan *proto.Ring, 16)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	p.res, err = proto.Login(ctx, proto.LoginConfig{
+		Server: w.srv.NSAddr(), Email: account, Passport: pc,
+		Password: func(context.Context) (secret.String, error) { return secret.New(password), nil },
+		Options: proto.Options{Handler: func(ev proto.Event) {
+			if r, ok := ev.(*proto.Ring); ok {
+				rings <- r
+			}
+		}},
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := p.res.NS.SetStatus(ctx, proto.StatusOnline); err != nil {
+		tb.Fatal(err)
+	}
+	p.wg.Add(1)
+	go p.answer(rings)
+	return p
+}
+
+// answer answers rings until the peer closes.
+func (p *testPeer) answer(rings <-chan *proto.Ring) {
+	defer p.wg.Done()
+	for {
+		select {
+		case r := <-rings:
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			sb, err := p.res.NS.Answer(ctx, r, proto.SwitchboardOptions{Handler: p.event})
+			cancel()
+			if err == nil {
+				p.mu.Lock()
+				p.sbs = append(p.sbs, sb)
+				p.mu.Unlock()
+			}
+		case <-p.stop:
+			return
+		}
+	}
+}
+
+// event records texts.
+func (p *testPeer) event(ev proto.Event) {
+	if m, ok := ev.(*proto.IncomingMessage); ok {
+		p.mu.Lock()
+		p.got = append(p.got, m.Text)
+		p.mu.Unlock()
+		select {
+		case p.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// waitFor waits until n texts came and returns them.
+func (p *testPeer) waitFor(tb testing.TB, n int) []string {
+	tb.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		p.mu.Lock()
+		got := append([]string(nil), p.got...)
+		p.mu.Unlock()
+		if len(got) >= n {
+			return got
+		}
+		select {
+		case <-p.wake:
+		case <-deadline:
+			tb.Fatalf("got %d texts, want %d: %q", len(got), n, got)
+		}
+	}
+}
+
+// leaveAll leaves every conversation; with wait, it first waits a
+// little for one whose answer is still on its way.
+func (p *testPeer) leaveAll(wait bool) {
+	deadline := time.Now().Add(10 * time.Second)
+	p.mu.Lock()
+	for wait && len(p.sbs) == 0 && time.Now().Before(deadline) {
+		p.mu.Unlock()
+		time.Sleep(time.Millisecond)
+		p.mu.Lock()
+	}
+	sbs := p.sbs
+	p.sbs = nil
+	p.mu.Unlock()
+	for _, sb := range sbs {
+		_ = sb.Leave(context.Background())
+	}
+}
+
+// close leaves and signs out.
+func (p *testPeer) close() {
+	close(p.stop)
+	p.wg.Wait()
+	p.leaveAll(false)
+	_ = p.res.NS.Logout(context.Background())
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent use.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"msn/proto"
+	"msn/proto/passport"
+	"msn/proto/secret"
+	"msn/proto/server"
+)
+
+// heldSessions are the notification sessions hold keeps open in one
+// script, by account.
+type heldSessions struct {
+	mu sync.Mutex
+	ns map[string]*proto.Notification
+}
+
+// held maps each script's world to its held sessions.
+var held sync.Map // *world → *heldSessions
+
+// heldOf returns the script's held sessions; they are all closed when
+// the script ends.
+func heldOf(ts *testscript.TestScript) *heldSessions {
+	w := worldOf(ts)
+	fresh := &heldSessions{ns: map[string]*proto.Notification{}}
+	v, loaded := held.LoadOrStore(w, fresh)
+	if !loaded {
+		ts.Defer(func() {
+			held.Delete(w)
+			fresh.mu.Lock()
+			defer fresh.mu.Unlock()
+			for _, ns := range fresh.ns {
+				ns.Close()
+			}
+		})
+	}
+	return v.(*heldSessions)
+}
+
+// demoLogin signs a demo account in straight through proto, against the
+// script's server, without touching msn's state.
+func demoLogin(ts *testscript.TestScript, ctx context.Context, email string) *proto.Notification {
+	var password string
+	for _, a := range server.DemoAccounts() {
+		if strings.EqualFold(a.Email, email) {
+			password = a.Password
+		}
+	}
+	if password == "" {
+		ts.Fatalf("%s is not a demo account", email)
+	}
+	ca, err := os.ReadFile(ts.MkAbs("ca.pem"))
+	ts.Check(err)
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(ca)
+	w := worldOf(ts)
+	pc := passport.New(w.srv.NexusURL(), roots)
+	defer pc.CloseIdle()
+	res, err := proto.Login(ctx, proto.LoginConfig{
+		Server: w.srv.NSAddr(), Email: email, Passport: pc,
+		Password: func(context.Context) (secret.String, error) { return secret.New(password), nil },
+	})
+	ts.Check(err)
+	return res.NS
+}
+
+// cmdHold keeps a demo account signed in with a status (default online)
+// until release or the end of the script: hold EMAIL [STATUS].
+func cmdHold(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: hold email [status]")
+	}
+	status := proto.StatusOnline
+	if len(args) == 2 {
+		s, ok := proto.ParseStatus(args[1])
+		if !ok {
+			ts.Fatalf("hold: unknown status %q", args[1])
+		}
+		status = s
+	}
+	h := heldOf(ts)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if ns := h.ns[args[0]]; ns != nil {
+		ts.Check(ns.SetStatus(ctx, status))
+		return
+	}
+	ns := demoLogin(ts, ctx, args[0])
+	if _, err := ns.Sync(ctx, nil); err != nil {
+		ns.Close()
+		ts.Fatalf("hold: sync: %v", err)
+	}
+	if err := ns.SetStatus(ctx, status); err != nil {
+		ns.Close()
+		ts.Fatalf("hold: %v", err)
+	}
+	h.ns[args[0]] = ns
+}
+
+// cmdRelease signs a held account out: release EMAIL.
+func cmdRelease(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: release email")
+	}
+	h := heldOf(ts)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	ns := h.ns[args[0]]
+	if ns == nil {
+		ts.Fatalf("release: %s is not held", args[0])
+	}
+	delete(h.ns, args[0])
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ts.Check(ns.Logout(ctx))
+}
+
+// cmdFillGroups creates groups for a demo account until the server says
+// the group table is full: fillgroups EMAIL.
+func cmdFillGroups(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: fillgroups email")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ns := demoLogin(ts, ctx, args[0])
+	defer ns.Close()
+	for i := 1; i <= proto.MaxGroups; i++ {
+		_, err := ns.AddGroup(ctx, fmt.Sprintf("filler %d", i))
+		if errors.Is(err, proto.ErrListFull) {
+			return
+		}
+		ts.Check(err)
+	}
+	ts.Fatalf("fillgroups: the group table never filled up")
+}
+
+// cmdSignedIn waits up to ten seconds until each account has a
+// notification session: signedin EMAIL...
+func cmdSignedIn(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: signedin email...")
+	}
+	w := worldOf(ts)
+	deadline := time.Now().Add(10 * time.Second)
+	for _, email := range args {
+		for !w.srv.Online(email) {
+			if time.Now().After(deadline) {
+				ts.Fatalf("%s did not sign in", email)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}
+
+// cmdWaitGrep waits up to ten seconds until a line of FILE matches
+// REGEXP: waitgrep FILE REGEXP.
+func cmdWaitGrep(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: waitgrep file regexp")
+	}
+	re, err := regexp.Compile("(?m)" + args[1])
+	ts.Check(err)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b, _ := os.ReadFile(ts.MkAbs(args[0]))
+		if re.Match(b) {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("no line of %s matches %q; it holds:\n%s", args[0], args[1], b)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
