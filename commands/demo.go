@@ -23,7 +23,8 @@ func demoCommand(env *Env) *cli.Command {
 		Usage: "run the toolkit end to end against an embedded local server, printing each step and its time",
 		Description: "Starts a local server on loopback with throwaway state, logs in two demo accounts with " +
 			"Passport, then logs one in again with its cached ticket; then two strangers add each other " +
-			"and see each other's presence come and go. Touches no saved state and no keyring.",
+			"and see each other's presence come and go; last alice sends bob a message in a conversation " +
+			"and bob answers. Touches no saved state and no keyring.",
 		Action: func(c *cli.Context) error {
 			if err := argsAtMost(c, 0); err != nil {
 				return err
@@ -149,7 +150,10 @@ func (d *demo) run(ctx context.Context, alice, bob server.Account) error {
 	if err := d.step("everyone logged out"); err != nil {
 		return err
 	}
-	return d.contacts(ctx)
+	if err := d.contacts(ctx); err != nil {
+		return err
+	}
+	return d.messages(ctx)
 }
 
 // demoPair finds alice and bob among the demo accounts.

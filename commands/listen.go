@@ -109,7 +109,18 @@ type listener struct {
 }
 
 // runListen logs in, goes online and prints messages until told to stop.
+// An interrupt is how listen normally ends, so it is not an error unless
+// --count was not reached, whenever it comes.
 func runListen(ctx context.Context, env *Env, opts listenOptions) error {
+	err := listen(ctx, env, opts)
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) && opts.Count == 0 {
+		return nil
+	}
+	return err
+}
+
+// listen is runListen before an interrupt is judged.
+func listen(ctx context.Context, env *Env, opts listenOptions) error {
 	store, err := env.Store()
 	if err != nil {
 		return err
@@ -123,7 +134,11 @@ func runListen(ctx context.Context, env *Env, opts listenOptions) error {
 	defer l.stop()
 	l.queue.init(maxQueued)
 	so := opts.Session
-	so.Handler = func(ev proto.Event) { l.push(listenEvent{ev: ev}) }
+	so.Handler = func(ev proto.Event) {
+		if _, ok := ev.(*proto.Ring); ok { // presence and list events are not listen's business
+			l.push(listenEvent{ev: ev})
+		}
+	}
 	so.KeepAlive, so.BackgroundSync = listenKeepAlive, true
 	lctx, cancel := context.WithTimeout(ctx, env.opts.Timeout)
 	defer cancel()
@@ -138,6 +153,9 @@ func runListen(ctx context.Context, env *Env, opts listenOptions) error {
 		return err
 	}
 	env.Warnf("listening as %s (%s)", account, status)
+	if status == proto.StatusHidden {
+		env.Warnf("while hidden nobody can invite you; msn status set online changes that")
+	}
 	if opts.onReady != nil {
 		opts.onReady()
 	}
@@ -156,10 +174,7 @@ func (l *listener) loop(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
-			if l.opts.Count > 0 {
-				return ctx.Err()
-			}
-			return nil
+			return ctx.Err()
 		case <-l.ns.Done():
 			return l.sessionEnded()
 		case <-idle:
@@ -250,42 +265,6 @@ func (l *listener) wanted(from string) bool {
 		}
 	}
 	return false
-}
-
-// answer joins the conversation a Ring invites to, on a goroutine that
-// owns the switchboard until it ends or listen stops.
-func (l *listener) answer(ring *proto.Ring) {
-	select {
-	case l.slots <- struct{}{}:
-	default:
-		l.env.Warnf("listen: ignoring an invitation from %s: %d conversations are open", escapeDisplay(ring.From), maxConversations)
-		return
-	}
-	conv := ring.SessionID
-	l.wg.Add(1)
-	go func() {
-		defer l.wg.Done()
-		defer func() { <-l.slots }()
-		actx, cancel := context.WithTimeout(l.done, l.env.opts.Timeout)
-		sb, err := l.ns.Answer(actx, ring, proto.SwitchboardOptions{Handler: func(ev proto.Event) {
-			l.push(listenEvent{conv: conv, ev: ev})
-		}})
-		cancel()
-		if err != nil {
-			if l.done.Err() == nil {
-				l.push(listenEvent{warn: fmt.Sprintf("listen: cannot answer %s: %v", escapeDisplay(ring.From), err)})
-			}
-			return
-		}
-		select {
-		case <-sb.Done():
-		case <-l.done.Done():
-			gctx, cancel := context.WithTimeout(context.Background(), goodbyeWait)
-			_ = sb.Leave(gctx)
-			cancel()
-		}
-		sb.Close()
-	}()
 }
 
 // push queues an event for the loop; it never blocks.

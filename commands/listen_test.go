@@ -116,4 +116,36 @@ func TestListenInterrupted(t *testing.T) {
 			t.Errorf("--count %d: %v, exit %d, want %d", count, err, ExitCode(err), want)
 		}
 	}
+	// An interrupt before listen is online counts the same.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	env, _, _ := w.env("bob@example.com", strings.NewReader(""))
+	if err := runListen(ctx, env, listenOptions{Session: w.session("bob@example.com")}); err != nil {
+		t.Errorf("interrupted while logging in: %v", err)
+	}
+}
+
+// TestListenLeavesEmptyConversations sends more one-shot messages than
+// listen keeps conversations open: it must leave each one its sender
+// left, or it would stop answering.
+func TestListenLeavesEmptyConversations(t *testing.T) {
+	w := newTestWorld(t, server.Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	n := maxConversations + 4
+	out, wait := w.listen(ctx, "bob@example.com", listenOptions{Count: n})
+	for i := 0; i < n; i++ {
+		env, _, stderr := w.env("alice@example.com", strings.NewReader(""))
+		err := runSend(ctx, env, sendOptions{Recipients: []string{"bob@example.com"}, Text: "hi", HasText: true,
+			Window: sendWindow, Session: w.session("alice@example.com")})
+		if err != nil {
+			t.Fatalf("send %d: %v; %s", i, err, stderr)
+		}
+	}
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(out.String(), "alice@example.com: hi\n"); got != n {
+		t.Errorf("listen printed %d messages, want %d", got, n)
+	}
 }

@@ -24,9 +24,10 @@ type conversation struct {
 	opts    sendOptions
 	watch   *presenceWatch
 
-	sess   *session
-	status proto.Status // presence to set with the next switchboard; "" once set
-	sb     *proto.Switchboard
+	sess     *session
+	endLogin context.CancelFunc // ends the login's context, once the session is closed
+	status   proto.Status       // presence to set with the next switchboard; "" once set
+	sb       *proto.Switchboard
 
 	failed   map[string]error // the first failure of each recipient
 	failures []string         // recipients in the order they failed
@@ -34,7 +35,8 @@ type conversation struct {
 
 // newConversation prepares a conversation; nothing is sent before open.
 func newConversation(env *Env, account string, opts sendOptions) *conversation {
-	return &conversation{env: env, account: account, opts: opts, watch: newPresenceWatch(), failed: map[string]error{}}
+	return &conversation{env: env, account: account, opts: opts, watch: newPresenceWatch(),
+		failed: map[string]error{}, endLogin: func() {}}
 }
 
 // sendOne opens the conversation, sends text and waits for its
@@ -72,16 +74,19 @@ func (cv *conversation) connect(ctx context.Context) error {
 		}
 		cv.sess.Close()
 		cv.sess = nil
+		cv.endLogin()
 	}
 	so := cv.opts.Session
 	so.Handler, so.BackgroundSync = cv.watch.handle, true
+	// The contact list sync goes on in the background under the same
+	// context, so it lives as long as the session.
 	lctx, cancel := context.WithTimeout(ctx, cv.env.opts.Timeout)
-	defer cancel()
 	s, err := cv.env.login(lctx, cv.account, so)
 	if err != nil {
+		cancel()
 		return err
 	}
-	cv.sess, cv.status = s, storedPresence(cv.env, cv.account)
+	cv.sess, cv.status, cv.endLogin = s, storedPresence(cv.env, cv.account), cancel
 	return nil
 }
 
@@ -231,6 +236,7 @@ func (cv *conversation) close() {
 		cv.sess = nil
 		_ = s.Result.NS.Logout(ctx)
 		_ = s.Close()
+		cv.endLogin()
 	}
 }
 

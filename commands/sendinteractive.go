@@ -82,10 +82,7 @@ func (p *pump) run(ctx context.Context, in *lineSource) error {
 				}
 				continue
 			}
-			if in.err != nil {
-				return withCode(ExitCode(in.err), in.err)
-			}
-			return nil
+			return in.err
 		}
 		select {
 		case line, ok := <-lines:
