@@ -40,7 +40,10 @@ func parseTranscript(t *testing.T, name string) []*event {
 	t.Helper()
 	paths, _ := filepath.Glob(filepath.Join(transcriptDir, name+"*"))
 	if len(paths) != 1 {
-		t.Skipf("transcript %s not found", name)
+		if os.Getenv("CI") != "" {
+			t.Fatalf("transcript %s not found in %s", name, transcriptDir)
+		}
+		t.Skipf("transcript %s not found in %s", name, transcriptDir)
 	}
 	data, err := os.ReadFile(paths[0])
 	if err != nil {
