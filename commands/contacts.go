@@ -36,14 +36,34 @@ func contactsCommand(env *Env) *cli.Command {
 	}
 }
 
+// listFunc is what a contact-list command does once logged in.
+type listFunc = func(ctx context.Context, s *session) error
+
+// listAction returns the Action of a contact-list command that takes at
+// most nargs arguments: prepare reads and checks the arguments and flags
+// and returns what to do once logged in, which runWithList then runs with
+// the password flags.
+func listAction(env *Env, nargs int, prepare func(c *cli.Context) (listFunc, error)) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		if err := argsAtMost(c, nargs); err != nil {
+			return err
+		}
+		fn, err := prepare(c)
+		if err != nil {
+			return err
+		}
+		src, err := passwordSourcesOf(c)
+		if err != nil {
+			return err
+		}
+		return runWithList(c.Context, env, src, fn)
+	}
+}
+
 // runWithList logs in, waits for the contact list, runs fn and signs
 // off. The list changes fn applies are saved on the way out.
-func runWithList(ctx context.Context, env *Env, src passwordSources, fn func(ctx context.Context, s *session) error) error {
-	store, err := env.Store()
-	if err != nil {
-		return err
-	}
-	account, err := env.resolveAccount("", store)
+func runWithList(ctx context.Context, env *Env, src passwordSources, fn listFunc) error {
+	_, account, err := env.storeAndAccount("")
 	if err != nil {
 		return err
 	}
@@ -59,11 +79,9 @@ func runWithList(ctx context.Context, env *Env, src passwordSources, fn func(ctx
 	return err
 }
 
-// oneEmail returns the single EMAIL argument of c.
+// oneEmail returns the single EMAIL argument of c, whose action checked
+// that there is at most one argument.
 func oneEmail(c *cli.Context) (string, error) {
-	if err := argsAtMost(c, 1); err != nil {
-		return "", err
-	}
 	email := strings.TrimSpace(c.Args().First())
 	if email == "" {
 		return "", usageErrorf("%s: missing EMAIL", c.Command.Name)

@@ -25,20 +25,16 @@ func contactsAddCommand(env *Env) *cli.Command {
 			&cli.StringFlag{Name: "group", Aliases: []string{"g"}, Usage: "put the contact in group NAME"},
 			&cli.StringFlag{Name: "nick", Usage: "the name to store for the contact (default: the address)"},
 		),
-		Action: func(c *cli.Context) error {
+		Action: listAction(env, 1, func(c *cli.Context) (listFunc, error) {
 			email, err := oneEmail(c)
 			if err != nil {
-				return err
-			}
-			src, err := passwordSourcesOf(c)
-			if err != nil {
-				return err
+				return nil, err
 			}
 			group, nick := c.String("group"), c.String("nick")
-			return runWithList(c.Context, env, src, func(ctx context.Context, s *session) error {
+			return func(ctx context.Context, s *session) error {
 				return addContact(ctx, env, s, email, group, nick)
-			})
-		},
+			}, nil
+		}),
 	}
 }
 
@@ -135,17 +131,13 @@ func contactsRemoveCommand(env *Env) *cli.Command {
 		Flags: append(passwordFlags(),
 			&cli.StringFlag{Name: "group", Aliases: []string{"g"}, Usage: "remove the contact from group NAME only"},
 		),
-		Action: func(c *cli.Context) error {
+		Action: listAction(env, 1, func(c *cli.Context) (listFunc, error) {
 			email, err := oneEmail(c)
 			if err != nil {
-				return err
-			}
-			src, err := passwordSourcesOf(c)
-			if err != nil {
-				return err
+				return nil, err
 			}
 			groupName := c.String("group")
-			return runWithList(c.Context, env, src, func(ctx context.Context, s *session) error {
+			return func(ctx context.Context, s *session) error {
 				group := proto.NoGroup
 				if groupName != "" {
 					err := s.withList(ctx, func(cl *proto.ContactList) error {
@@ -168,8 +160,8 @@ func contactsRemoveCommand(env *Env) *cli.Command {
 				}
 				s.applyList(ch)
 				return reportChange(env, s.Account, "remove", email, []proto.List{proto.ForwardList}, groupName)
-			})
-		},
+			}, nil
+		}),
 	}
 }
 
@@ -180,18 +172,15 @@ func contactsMoveCommand(env *Env, name, usage string) *cli.Command {
 		Usage:     usage,
 		ArgsUsage: "EMAIL",
 		Flags:     passwordFlags(),
-		Action: func(c *cli.Context) error {
+		Action: listAction(env, 1, func(c *cli.Context) (listFunc, error) {
 			email, err := oneEmail(c)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			src, err := passwordSourcesOf(c)
-			if err != nil {
-				return err
-			}
-			return runWithList(c.Context, env, src, func(ctx context.Context, s *session) error {
+			return func(ctx context.Context, s *session) error {
 				ns := s.Result.NS
 				var ch *proto.ListChange
+				var err error
 				list := proto.BlockList
 				if name == "allow" {
 					list = proto.AllowList
@@ -212,8 +201,8 @@ func contactsMoveCommand(env *Env, name, usage string) *cli.Command {
 				}
 				s.applyList(ch)
 				return reportChange(env, s.Account, name, email, []proto.List{list}, "")
-			})
-		},
+			}, nil
+		}),
 	}
 }
 

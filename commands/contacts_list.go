@@ -18,24 +18,17 @@ func contactsListCommand(env *Env) *cli.Command {
 			&cli.StringFlag{Name: "list", Aliases: []string{"l"}, Usage: "only the forward, allow, block or reverse list"},
 			&cli.StringFlag{Name: "group", Aliases: []string{"g"}, Usage: "only the forward-list contacts in group NAME"},
 		),
-		Action: func(c *cli.Context) error {
-			if err := argsAtMost(c, 0); err != nil {
-				return err
-			}
+		Action: listAction(env, 0, func(c *cli.Context) (listFunc, error) {
 			var only proto.List
 			if name := c.String("list"); name != "" {
 				l, ok := proto.ParseList(name)
 				if !ok {
-					return usageErrorf("contacts list: --list %s: want forward, allow, block or reverse", quote(name))
+					return nil, usageErrorf("contacts list: --list %s: want forward, allow, block or reverse", quote(name))
 				}
 				only = l
 			}
-			src, err := passwordSourcesOf(c)
-			if err != nil {
-				return err
-			}
 			group := c.String("group")
-			return runWithList(c.Context, env, src, func(ctx context.Context, s *session) error {
+			return func(ctx context.Context, s *session) error {
 				return s.withList(ctx, func(cl *proto.ContactList) error {
 					contacts := cl.Contacts()
 					if only != 0 {
@@ -50,8 +43,8 @@ func contactsListCommand(env *Env) *cli.Command {
 					}
 					return printContacts(env, s.Account, cl, contacts, "no contacts")
 				})
-			})
-		},
+			}, nil
+		}),
 	}
 }
 
@@ -61,15 +54,8 @@ func contactsPendingCommand(env *Env) *cli.Command {
 		Name:  "pending",
 		Usage: "list the people who added you and whom you have neither allowed nor blocked",
 		Flags: passwordFlags(),
-		Action: func(c *cli.Context) error {
-			if err := argsAtMost(c, 0); err != nil {
-				return err
-			}
-			src, err := passwordSourcesOf(c)
-			if err != nil {
-				return err
-			}
-			return runWithList(c.Context, env, src, func(ctx context.Context, s *session) error {
+		Action: listAction(env, 0, func(*cli.Context) (listFunc, error) {
+			return func(ctx context.Context, s *session) error {
 				return s.withList(ctx, func(cl *proto.ContactList) error {
 					pending := cl.Pending()
 					if len(pending) > 0 && !env.opts.JSON {
@@ -77,8 +63,8 @@ func contactsPendingCommand(env *Env) *cli.Command {
 					}
 					return printContacts(env, s.Account, cl, pending, "nobody is waiting for an answer")
 				})
-			})
-		},
+			}, nil
+		}),
 	}
 }
 

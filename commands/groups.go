@@ -17,20 +17,13 @@ func groupsCommand(env *Env) *cli.Command {
 		Name:  "groups",
 		Usage: "list your groups with the number of contacts in each",
 		Flags: passwordFlags(),
-		Action: func(c *cli.Context) error {
-			if err := argsAtMost(c, 0); err != nil {
-				return err
-			}
-			src, err := passwordSourcesOf(c)
-			if err != nil {
-				return err
-			}
-			return runWithList(c.Context, env, src, func(ctx context.Context, s *session) error {
+		Action: listAction(env, 0, func(*cli.Context) (listFunc, error) {
+			return func(ctx context.Context, s *session) error {
 				return s.withList(ctx, func(cl *proto.ContactList) error {
 					return printGroups(env, s.Account, cl)
 				})
-			})
-		},
+			}, nil
+		}),
 	}
 }
 
@@ -75,27 +68,20 @@ func groupEditCommand(env *Env, name, argsUsage, usage string, nargs int) *cli.C
 		Usage:     usage,
 		ArgsUsage: argsUsage,
 		Flags:     passwordFlags(),
-		Action: func(c *cli.Context) error {
-			if err := argsAtMost(c, nargs); err != nil {
-				return err
-			}
+		Action: listAction(env, nargs, func(c *cli.Context) (listFunc, error) {
 			args := c.Args().Slice()
 			if len(args) != nargs {
-				return usageErrorf("group %s: want %s", name, argsUsage)
+				return nil, usageErrorf("group %s: want %s", name, argsUsage)
 			}
 			for _, a := range args {
 				if strings.TrimSpace(a) == "" {
-					return usageErrorf("group %s: empty group name", name)
+					return nil, usageErrorf("group %s: empty group name", name)
 				}
 			}
-			src, err := passwordSourcesOf(c)
-			if err != nil {
-				return err
-			}
-			return runWithList(c.Context, env, src, func(ctx context.Context, s *session) error {
+			return func(ctx context.Context, s *session) error {
 				return editGroup(ctx, env, s, name, args)
-			})
-		},
+			}, nil
+		}),
 	}
 }
 

@@ -121,11 +121,7 @@ func runListen(ctx context.Context, env *Env, opts listenOptions) error {
 
 // listen is runListen before an interrupt is judged.
 func listen(ctx context.Context, env *Env, opts listenOptions) error {
-	store, err := env.Store()
-	if err != nil {
-		return err
-	}
-	account, err := env.resolveAccount("", store)
+	_, account, err := env.storeAndAccount("")
 	if err != nil {
 		return err
 	}
@@ -148,7 +144,7 @@ func listen(ctx context.Context, env *Env, opts listenOptions) error {
 	}
 	l.sess, l.ns = s, s.Result.NS
 	defer l.close()
-	status := storedPresence(env, account)
+	status := env.ownPresence(account, true)
 	if err := l.ns.SetStatus(lctx, status); err != nil {
 		return err
 	}

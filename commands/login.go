@@ -68,11 +68,7 @@ func loginCommand(env *Env) *cli.Command {
 
 // runLogin logs in once and reports who is logged in.
 func runLogin(ctx context.Context, env *Env, opts loginOptions) error {
-	store, err := env.Store()
-	if err != nil {
-		return err
-	}
-	account, err := env.resolveAccount(opts.Account, store)
+	store, account, err := env.storeAndAccount(opts.Account)
 	if err != nil {
 		return err
 	}

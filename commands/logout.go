@@ -28,11 +28,7 @@ func logoutCommand(env *Env) *cli.Command {
 
 // runLogout removes everything saved for an account and says what it was.
 func runLogout(env *Env, arg string) error {
-	store, err := env.Store()
-	if err != nil {
-		return err
-	}
-	account, err := env.resolveAccount(arg, store)
+	store, account, err := env.storeAndAccount(arg)
 	if err != nil {
 		return err
 	}

@@ -37,22 +37,15 @@ func profileCommand(env *Env) *cli.Command {
 			&cli.StringFlag{Name: "privacy", Usage: "who may see you and message you: allow-all or block-all"},
 			&cli.StringFlag{Name: "notify-on-add", Usage: "be asked when someone adds you: yes or no"},
 		),
-		Action: func(c *cli.Context) error {
-			if err := argsAtMost(c, 0); err != nil {
-				return err
-			}
+		Action: listAction(env, 0, func(c *cli.Context) (listFunc, error) {
 			ch, err := profileChangesOf(c)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			src, err := passwordSourcesOf(c)
-			if err != nil {
-				return err
-			}
-			return runWithList(c.Context, env, src, func(ctx context.Context, s *session) error {
+			return func(ctx context.Context, s *session) error {
 				return runProfile(ctx, env, s, ch)
-			})
-		},
+			}, nil
+		}),
 	}
 }
 

@@ -25,7 +25,7 @@ func printProfile(env *Env, s *session, name string, cl *proto.ContactList) erro
 	case "N":
 		notify = "no"
 	}
-	presence := env.ownPresence(s.Account)
+	presence := env.ownPresence(s.Account, false)
 	if env.opts.JSON {
 		obj := map[string]any{"type": "profile", "account": s.Account, "handle": s.Result.Handle, "name": name,
 			"phones": phonesByName(cl.Phones), "privacy": privacy, "notify_on_add": notify, "presence": presence.String()}

@@ -193,11 +193,7 @@ func runSend(ctx context.Context, env *Env, opts sendOptions) error {
 			return err
 		}
 	}
-	store, err := env.Store()
-	if err != nil {
-		return err
-	}
-	account, err := env.resolveAccount("", store)
+	_, account, err := env.storeAndAccount("")
 	if err != nil {
 		return err
 	}

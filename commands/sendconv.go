@@ -86,7 +86,7 @@ func (cv *conversation) connect(ctx context.Context) error {
 		cancel()
 		return err
 	}
-	cv.sess, cv.status, cv.endLogin = s, storedPresence(cv.env, cv.account), cancel
+	cv.sess, cv.status, cv.endLogin = s, cv.env.ownPresence(cv.account, true), cancel
 	return nil
 }
 
@@ -238,24 +238,6 @@ func (cv *conversation) close() {
 		_ = s.Close()
 		cv.endLogin()
 	}
-}
-
-// storedPresence is the presence set with msn status set, or online.
-func storedPresence(env *Env, account string) proto.Status {
-	store, err := env.Store()
-	if err != nil {
-		return proto.StatusOnline
-	}
-	st, err := store.State(account)
-	if err != nil || st.Presence == "" {
-		return proto.StatusOnline
-	}
-	s, ok := proto.ParseStatus(st.Presence)
-	if !ok || s == proto.StatusOffline {
-		env.Warnf("ignoring the saved status %q; using online", escapeDisplay(st.Presence))
-		return proto.StatusOnline
-	}
-	return s
 }
 
 // recipientError is the failure of one recipient.

@@ -60,6 +60,20 @@ func (s *session) withList(ctx context.Context, fn func(cl *proto.ContactList) e
 // applyList records a list change the server confirmed and saves the list.
 func (s *session) applyList(ch *proto.ListChange) { s.lists.apply(ch) }
 
+// storeAndAccount opens the keyring store and resolves the account: arg,
+// else --account, else the store's default account.
+func (e *Env) storeAndAccount(arg string) (*keyring.Store, string, error) {
+	store, err := e.Store()
+	if err != nil {
+		return nil, "", err
+	}
+	account, err := e.resolveAccount(arg, store)
+	if err != nil {
+		return nil, "", err
+	}
+	return store, account, nil
+}
+
 // resolveAccount returns arg, else --account, else the default account.
 func (e *Env) resolveAccount(arg string, store *keyring.Store) (string, error) {
 	account := strings.TrimSpace(arg)

@@ -78,11 +78,7 @@ type presenceRow struct {
 // runStatus signs in hidden, collects the initial presence of every
 // contact and prints it, then watches or waits when asked.
 func runStatus(ctx context.Context, env *Env, o statusOptions) error {
-	store, err := env.Store()
-	if err != nil {
-		return err
-	}
-	account, err := env.resolveAccount("", store)
+	_, account, err := env.storeAndAccount("")
 	if err != nil {
 		return err
 	}

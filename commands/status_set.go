@@ -54,11 +54,7 @@ func parsePresence(arg string) (proto.Status, error) {
 
 // runStatusSet stores (or, with no argument, prints) the presence.
 func runStatusSet(env *Env, arg string) error {
-	store, err := env.Store()
-	if err != nil {
-		return err
-	}
-	account, err := env.resolveAccount("", store)
+	store, account, err := env.storeAndAccount("")
 	if err != nil {
 		return err
 	}
@@ -96,8 +92,10 @@ func presenceOf(st keyring.State) proto.Status {
 	return proto.StatusOnline
 }
 
-// ownPresence returns the presence account's own sessions announce.
-func (e *Env) ownPresence(account string) proto.Status {
+// ownPresence returns the presence account's own sessions announce: the
+// one stored by msn status set, or online. With warn, a stored state that
+// cannot be used is reported.
+func (e *Env) ownPresence(account string, warn bool) proto.Status {
 	store, err := e.Store()
 	if err != nil {
 		return proto.StatusOnline
@@ -105,6 +103,11 @@ func (e *Env) ownPresence(account string) proto.Status {
 	st, err := store.State(account)
 	if err != nil {
 		return proto.StatusOnline
+	}
+	if warn && st.Presence != "" {
+		if s, ok := proto.ParseStatus(st.Presence); !ok || s == proto.StatusOffline {
+			e.Warnf("ignoring the saved status %q; using online", escapeDisplay(st.Presence))
+		}
 	}
 	return presenceOf(st)
 }
