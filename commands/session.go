@@ -163,7 +163,7 @@ func (e *Env) login(ctx context.Context, account string, opts sessionOptions) (*
 		}
 	}
 	if opts.SavePassword {
-		if err := e.savePassword(store, account, pw); err != nil {
+		if err := e.savePassword(ctx, store, account, pw); err != nil {
 			_ = s.Close()
 			return nil, err
 		}
@@ -234,8 +234,8 @@ func (e *Env) saveLogin(store *keyring.Store, account string, st keyring.State, 
 
 // savePassword stores the password that was read, asking for it now when
 // the login did not need it (a cached ticket was accepted).
-func (e *Env) savePassword(store *keyring.Store, account string, pw *lazyPassword) error {
-	value, fromKeyring, err := pw.value(context.Background())
+func (e *Env) savePassword(ctx context.Context, store *keyring.Store, account string, pw *lazyPassword) error {
+	value, fromKeyring, err := pw.value(ctx)
 	if err != nil {
 		return fmt.Errorf("--save-password: %w", err)
 	}
