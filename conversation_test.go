@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/x509"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -12,8 +10,6 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"msn/proto"
-	"msn/proto/passport"
-	"msn/proto/secret"
 	"msn/proto/server"
 )
 
@@ -101,35 +97,16 @@ func cmdContact(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 3 || (args[1] != "add" && args[1] != "block") {
 		ts.Fatalf("usage: contact owner add|block target")
 	}
-	w := worldOf(ts)
-	var password string
-	for _, a := range server.DemoAccounts() {
-		if strings.EqualFold(a.Email, args[0]) {
-			password = a.Password
-		}
-	}
-	if password == "" {
-		ts.Fatalf("contact: %s is not a demo account", args[0])
-	}
-	ca, err := os.ReadFile(ts.MkAbs("ca.pem"))
-	ts.Check(err)
-	roots := x509.NewCertPool()
-	roots.AppendCertsFromPEM(ca)
-	pc := passport.New(w.srv.NexusURL(), roots)
-	defer pc.CloseIdle()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	res, err := proto.Login(ctx, proto.LoginConfig{
-		Server: w.srv.NSAddr(), Email: args[0], Passport: pc,
-		Password: func(context.Context) (secret.String, error) { return secret.New(password), nil },
-	})
-	ts.Check(err)
-	defer res.NS.Close()
+	ns := demoLogin(ts, ctx, args[0])
+	defer ns.Close()
+	var err error
 	if args[1] == "block" {
-		_, err = res.NS.Block(ctx, args[2])
+		_, err = ns.Block(ctx, args[2])
 	} else {
-		_, err = res.NS.AddContact(ctx, proto.ForwardList, args[2], args[2], 0)
+		_, err = ns.AddContact(ctx, proto.ForwardList, args[2], args[2], 0)
 	}
 	ts.Check(err)
-	ts.Check(res.NS.Logout(ctx))
+	ts.Check(ns.Logout(ctx))
 }
