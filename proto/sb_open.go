@@ -112,7 +112,7 @@ func (n *Notification) dialSwitchboard(ctx context.Context, addr string, opts Sw
 	if err != nil {
 		return nil, fmt.Errorf("proto: connect to switchboard %s: %w", addr, err)
 	}
-	return newSwitchboard(nc, n.handle, n.protocol, n.opts.Debug, opts), nil
+	return newSwitchboard(nc, n.handle, n.protocol, n.opts.Debug, n.policy, opts), nil
 }
 
 // chgCommand is the CHG that sets status: MSNP8 adds the client

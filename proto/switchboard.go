@@ -57,14 +57,23 @@ type Switchboard struct {
 	// messages, so that a NAK can name the message; see trackNegative.
 	negative map[*Call]*Message
 	negOrder []*Call
+	// invites names the peer and cookie of each invitation waiting for a
+	// reply, by waiter key (see sb_invitewait.go); offered holds the
+	// INVITEs received lately, so that a repeated one is dropped.
+	invites map[string]inviteRef
+	offered []string
+	// policy checks the addresses a peer gives for a file transfer.
+	policy referralPolicy
 }
 
 // newSwitchboard starts the engine on nc for the account self.
-func newSwitchboard(nc net.Conn, self string, p Protocol, debug io.Writer, opts SwitchboardOptions) *Switchboard {
+func newSwitchboard(nc net.Conn, self string, p Protocol, debug io.Writer, policy referralPolicy, opts SwitchboardOptions) *Switchboard {
 	sb := &Switchboard{
 		c:        newConn(nc, Options{Handler: opts.Handler, Debug: debug}),
 		self:     self,
 		negative: map[*Call]*Message{},
+		invites:  map[string]inviteRef{},
+		policy:   policy,
 	}
 	sb.c.lr.dialect = p
 	sb.c.intercept = sb.intercept
@@ -126,6 +135,7 @@ func (sb *Switchboard) intercept(cmd *Command) bool {
 		call := sb.c.pending[cmd.TrID]
 		sb.c.mu.Unlock()
 		if m, ok := sb.untrackNegative(call); ok {
+			sb.inviteUndelivered(m)
 			sb.c.emit(&Undelivered{TrID: cmd.TrID, Message: m})
 		}
 	}
@@ -153,10 +163,15 @@ func (sb *Switchboard) event(cmd *Command) Event {
 				return nil
 			}
 			sb.remove(cmd.Args[0])
+			sb.peerLeft(cmd.Args[0])
 			return &Left{Email: cmd.Args[0], Idle: cmd.Arg(1) == "1"}
 		}
 	case "MSG":
-		return messageEvent(cmd)
+		ev := messageEvent(cmd)
+		if inv, ok := ev.(*Invitation); ok {
+			return sb.invitation(inv, cmd)
+		}
+		return ev
 	case "ACK", "NAK", "CAL", "USR", "ANS":
 		// Replies whose caller stopped waiting.
 		return nil

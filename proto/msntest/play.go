@@ -2,7 +2,6 @@ package msntest
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -65,20 +64,22 @@ func (p *player) write(b []byte) error {
 	return err
 }
 
-// render substitutes bound values and the payload length.
+// render substitutes bound values, in the line and in the payload, and
+// the payload length.
 func (p *player) render(st Step) []byte {
+	payload := p.substitute(st.Payload)
 	fields := make([]string, len(st.Fields))
 	for i, f := range st.Fields {
 		if v, ok := p.vars[f]; ok {
 			f = v
 		}
 		if f == "*" && i == len(st.Fields)-1 && st.HasBody {
-			f = strconv.Itoa(len(st.Payload))
+			f = strconv.Itoa(len(payload))
 		}
 		fields[i] = f
 	}
 	out := []byte(strings.Join(fields, " ") + "\r\n")
-	return append(out, st.Payload...)
+	return append(out, payload...)
 }
 
 // expect reads one client command and matches it against the step.
@@ -114,8 +115,8 @@ func (p *player) expect(st Step) error {
 	if _, err := io.ReadFull(p.br, body); err != nil {
 		return fmt.Errorf("reading payload: %w", err)
 	}
-	if !bytes.Equal(body, st.Payload) {
-		return fmt.Errorf("payload differs:\n got: %q\nwant: %q", body, st.Payload)
+	if err := p.matchPayload(body, st.Payload); err != nil {
+		return fmt.Errorf("payload differs: %v\n got: %q\nwant: %q", err, body, st.Payload)
 	}
 	return nil
 }
