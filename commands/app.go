@@ -48,6 +48,8 @@ func NewAppWithEnv(env *Env) *cli.App {
 			demoCommand(env),
 			sendCommand(env),
 			listenCommand(env),
+			sendfileCommand(env),
+			recvfileCommand(env),
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 	}

@@ -23,8 +23,10 @@ func demoCommand(env *Env) *cli.Command {
 		Usage: "run the toolkit end to end against an embedded local server, printing each step and its time",
 		Description: "Starts a local server on loopback with throwaway state, logs in two demo accounts with " +
 			"Passport, then logs one in again with its cached ticket; then two strangers add each other " +
-			"and see each other's presence come and go; last alice sends bob a message in a conversation " +
-			"and bob answers. Touches no saved state and no keyring.",
+			"and see each other's presence come and go; then alice sends bob a message in a conversation " +
+			"and bob answers; last alice sends bob a 4 MiB file, which bob saves in a temporary directory " +
+			"with its SHA-256 computed while writing, checked against the bytes sent. Touches no saved state " +
+			"and no keyring.",
 		Action: func(c *cli.Context) error {
 			if err := argsAtMost(c, 0); err != nil {
 				return err

@@ -15,15 +15,18 @@ import (
 // conversations on its notification connection, texts on its
 // switchboards. Its handlers never block.
 type demoInbox struct {
-	rings chan *proto.Ring
-	texts chan *proto.IncomingMessage
+	rings  chan *proto.Ring
+	texts  chan *proto.IncomingMessage
+	offers chan *proto.Invitation
 }
 
 func newDemoInbox() *demoInbox {
-	return &demoInbox{rings: make(chan *proto.Ring, 4), texts: make(chan *proto.IncomingMessage, 16)}
+	return &demoInbox{rings: make(chan *proto.Ring, 4), texts: make(chan *proto.IncomingMessage, 16),
+		offers: make(chan *proto.Invitation, 4)}
 }
 
-// handle keeps rings and texts; what does not fit is dropped.
+// handle keeps rings, texts and file offers; what does not fit is
+// dropped.
 func (in *demoInbox) handle(ev proto.Event) {
 	switch ev := ev.(type) {
 	case *proto.Ring:
@@ -36,11 +39,18 @@ func (in *demoInbox) handle(ev proto.Event) {
 		case in.texts <- ev:
 		default:
 		}
+	case *proto.Invitation:
+		if ev.IsFileOffer() {
+			select {
+			case in.offers <- ev:
+			default:
+			}
+		}
 	}
 }
 
 // messages has alice send bob a message, which bob's listener prints,
-// and bob answer in the same conversation.
+// and bob answer in the same conversation; then alice sends bob a file.
 func (d *demo) messages(ctx context.Context) error {
 	alice, bob := demoAccount("alice"), demoAccount("bob")
 	if alice.Email == "" || bob.Email == "" {
@@ -101,6 +111,9 @@ func (d *demo) messages(ctx context.Context) error {
 		return err
 	}
 	if err := d.exchange(ctx, sb, aliceIn, "bob", "alice", "hi alice!"); err != nil {
+		return err
+	}
+	if err := d.file(ctx, sa, a.NS, sb, bobIn); err != nil {
 		return err
 	}
 	_ = sa.Leave(ctx)

@@ -51,12 +51,12 @@ var ExitStatus = []struct {
 	{ExNoInput, "an input file is missing or unreadable (--password-file, --ca-file, --accounts), or the contact or group to change is not there"},
 	{ExNoUser, "unknown account or contact"},
 	{ExNoHost, "cannot reach the server or Passport"},
-	{ExUnavailable, "the contact is offline or declined"},
+	{ExUnavailable, "the contact is offline, declined the file, or left before answering"},
 	{ExCantCreat, "cannot create an output file, or a contact list or the group table is full"},
-	{ExIOErr, "a transfer broke off"},
-	{ExTempFail, "timeout or temporary server failure: retry later"},
+	{ExIOErr, "a transfer broke off: cancelled, cut short, or not confirmed"},
+	{ExTempFail, "timeout or temporary server failure (no answer to a file offer within --wait, a stalled transfer): retry later"},
 	{ExProtocol, "protocol error: malformed, unexpected or unsupported server reply"},
-	{ExNoPerm, "authentication failed or signed in elsewhere"},
+	{ExNoPerm, "authentication failed or signed in elsewhere, or a file transfer peer gave a wrong auth cookie"},
 	{ExConfig, "configuration error: keyring, file permissions, flag values, no password source"},
 	{ExInterrupted, "interrupted by a signal"},
 }
@@ -69,6 +69,10 @@ func ExitCode(err error) int {
 	var ce *codedError
 	if errors.As(err, &ce) {
 		return ce.code
+	}
+	var te *transferError
+	if errors.As(err, &te) {
+		return te.code
 	}
 	if errors.Is(err, context.Canceled) {
 		return ExInterrupted

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -27,12 +26,14 @@ const (
 
 // listenOptions are the inputs of msn listen.
 type listenOptions struct {
-	From    []string
-	Count   int
-	Idle    time.Duration
-	Exec    string
-	Typing  bool
-	Session sessionOptions
+	From   []string
+	Count  int
+	Idle   time.Duration
+	Exec   string
+	Typing bool
+	// KeepOffers leaves file offers unanswered instead of declining them.
+	KeepOffers bool
+	Session    sessionOptions
 
 	// onReady, when set, is called once listen is online; tests use it.
 	onReady func()
@@ -47,7 +48,9 @@ func listenCommand(env *Env) *cli.Command {
 			"invitation to a conversation and prints each message as \"FROM: TEXT\" on one line, control " +
 			"characters escaped (\\n, \\x1b, \\u202e), or with --json as one object per line: type, time, " +
 			"account, from, name, conversation, content_type and text. A message of another content type " +
-			"prints as \"FROM: [content-type TYPE]\" (JSON: body_base64). It runs until interrupted (exit 0; " +
+			"prints as \"FROM: [content-type TYPE]\" (JSON: body_base64). A file offer prints as \"FROM: [file offer " +
+			"\\\"NAME\\\", SIZE bytes, declined]\" (JSON: type file-offer, file, size, declined) and is declined, unless " +
+			"--keep-offers; msn recvfile accepts files. Invitations to other applications are declined. It runs until interrupted (exit 0; " +
 			"130 when --count was not reached), until --count messages came (exit 0), until --idle passed " +
 			"without one (exit 75), or until the server ends the session: 77 when the account signed in " +
 			"elsewhere, 75 when the server shut down.",
@@ -57,6 +60,7 @@ func listenCommand(env *Env) *cli.Command {
 			&cli.DurationFlag{Name: "idle", Usage: "exit 75 when DURATION passes without a message"},
 			&cli.StringFlag{Name: "exec", Usage: "run the shell command CMD for each message, with the text on its stdin and MSN_FROM, MSN_NAME, MSN_CONVERSATION and MSN_CONTENT_TYPE set, instead of printing it"},
 			&cli.BoolFlag{Name: "typing", Usage: "also print typing notifications"},
+			&cli.BoolFlag{Name: "keep-offers", Usage: "leave file offers unanswered instead of declining them"},
 		),
 		Action: func(c *cli.Context) error {
 			if err := argsAtMost(c, 0); err != nil {
@@ -68,7 +72,8 @@ func listenCommand(env *Env) *cli.Command {
 			}
 			opts := listenOptions{
 				From: c.StringSlice("from"), Count: c.Int("count"), Idle: c.Duration("idle"),
-				Exec: c.String("exec"), Typing: c.Bool("typing"), Session: sessionOptions{Password: src},
+				Exec: c.String("exec"), Typing: c.Bool("typing"), KeepOffers: c.Bool("keep-offers"),
+				Session: sessionOptions{Password: src},
 			}
 			if opts.Count < 0 || opts.Idle < 0 {
 				return usageErrorf("listen: --count and --idle must not be negative")
@@ -89,6 +94,8 @@ type listenEvent struct {
 	conv string // the conversation's session id; "" for the notification connection
 	ev   proto.Event
 	warn string // a warning from a conversation's goroutine, printed by the loop
+	// file is the outcome of a file transfer, for recvfile's loop.
+	file *receivedFile
 }
 
 // listener is the state of msn listen.
@@ -101,11 +108,9 @@ type listener struct {
 	queue   eventQueue
 	got     int
 
-	// stop ends the conversations' goroutines and their pending answers.
+	// stop ends the conversations and their pending answers.
 	stop  context.CancelFunc
-	done  context.Context
-	wg    sync.WaitGroup
-	slots chan struct{} // one token per conversation being answered or open
+	convs *answerer
 }
 
 // runListen logs in, goes online and prints messages until told to stop.
@@ -125,9 +130,10 @@ func listen(ctx context.Context, env *Env, opts listenOptions) error {
 	if err != nil {
 		return err
 	}
-	l := &listener{env: env, opts: opts, account: account, slots: make(chan struct{}, maxConversations)}
-	l.done, l.stop = context.WithCancel(ctx)
-	defer l.stop()
+	l := &listener{env: env, opts: opts, account: account}
+	done, stop := context.WithCancel(ctx)
+	l.stop = stop
+	defer stop()
 	l.queue.init(maxQueued)
 	so := opts.Session
 	so.Handler = func(ev proto.Event) {
@@ -143,6 +149,10 @@ func listen(ctx context.Context, env *Env, opts listenOptions) error {
 		return err
 	}
 	l.sess, l.ns = s, s.Result.NS
+	l.convs = newAnswerer(done, env, l.ns)
+	l.convs.event = func(conv string, ev proto.Event) { l.push(listenEvent{conv: conv, ev: ev}) }
+	l.convs.offer = l.declineOffer
+	l.convs.warn = func(msg string) { l.push(listenEvent{warn: "listen: " + msg}) }
 	defer l.close()
 	status := env.ownPresence(account, true)
 	if err := l.ns.SetStatus(lctx, status); err != nil {
@@ -172,7 +182,7 @@ func (l *listener) loop(ctx context.Context) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-l.ns.Done():
-			return l.sessionEnded()
+			return sessionEnded("listen", l.ns)
 		case <-idle:
 			return &codedError{code: ExTempFail, err: fmt.Errorf("listen: no message within --idle %s", l.opts.Idle)}
 		case <-l.queue.ready:
@@ -195,18 +205,19 @@ func (l *listener) loop(ctx context.Context) error {
 	}
 }
 
-// sessionEnded explains why the notification connection ended.
-func (l *listener) sessionEnded() error {
-	err := l.ns.Err()
+// sessionEnded explains why the notification connection of a
+// long-running command (listen, recvfile) ended.
+func sessionEnded(cmd string, ns *proto.Notification) error {
+	err := ns.Err()
 	switch {
 	case errors.Is(err, proto.ErrSignedInElsewhere):
-		return &codedError{code: ExNoPerm, err: errors.New("listen: the account signed in elsewhere")}
+		return &codedError{code: ExNoPerm, err: fmt.Errorf("%s: the account signed in elsewhere", cmd)}
 	case errors.Is(err, proto.ErrServerShutdown):
-		return &codedError{code: ExTempFail, err: errors.New("listen: the server is shutting down"), hint: "retry later"}
+		return &codedError{code: ExTempFail, err: fmt.Errorf("%s: the server is shutting down", cmd), hint: "retry later"}
 	case err == nil, errors.Is(err, proto.ErrClosed):
-		return &codedError{code: ExTempFail, err: errors.New("listen: the server ended the session"), hint: "retry later"}
+		return &codedError{code: ExTempFail, err: fmt.Errorf("%s: the server ended the session", cmd), hint: "retry later"}
 	}
-	return fmt.Errorf("listen: %w", err)
+	return fmt.Errorf("%s: %w", cmd, err)
 }
 
 // handle acts on one event.
@@ -217,11 +228,11 @@ func (l *listener) handle(ctx context.Context, e listenEvent) error {
 	}
 	switch ev := e.ev.(type) {
 	case *proto.Ring:
-		l.answer(ev)
+		l.convs.answer(ev)
 	case *proto.IncomingMessage:
 		return l.message(ctx, e.conv, ev.From, ev.FromName, ev.ContentType, ev.Text, ev.Message)
 	case *proto.Invitation:
-		return l.message(ctx, e.conv, ev.From, ev.FromName, "text/x-msmsgsinvite", "", nil)
+		return l.fileOffer(ctx, e.conv, ev)
 	case *proto.Typing:
 		if l.opts.Typing && l.wanted(ev.Email) {
 			return l.printTyping(e.conv, ev.Email)
@@ -251,11 +262,15 @@ func (l *listener) message(ctx context.Context, conv, from, name, ctype, text st
 }
 
 // wanted applies --from.
-func (l *listener) wanted(from string) bool {
-	if len(l.opts.From) == 0 {
+func (l *listener) wanted(from string) bool { return fromWanted(l.opts.From, from) }
+
+// fromWanted reports whether from passes a --from list: an empty list
+// lets everyone through.
+func fromWanted(list []string, from string) bool {
+	if len(list) == 0 {
 		return true
 	}
-	for _, f := range l.opts.From {
+	for _, f := range list {
 		if strings.EqualFold(f, from) {
 			return true
 		}
@@ -272,6 +287,6 @@ func (l *listener) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), goodbyeWait)
 	defer cancel()
 	_ = l.ns.Logout(ctx)
-	l.wg.Wait()
+	l.convs.wait()
 	_ = l.sess.Close()
 }

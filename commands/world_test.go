@@ -105,7 +105,11 @@ func (w *testWorld) listen(ctx context.Context, account string, opts listenOptio
 // testPeer is a demo account signed in through proto, which answers
 // every invitation and records the texts it receives.
 type testPeer struct {
-	res  *proto.LoginResult
+	res *proto.LoginResult
+	// also, when set, makes a second handler for each conversation; its
+	// argument returns the conversation once answered.
+	also func(sb func() *proto.Switchboard) func(proto.Event)
+
 	mu   sync.Mutex
 	sbs  []*proto.Switchboard
 	got  []string
@@ -116,6 +120,13 @@ type testPeer struct {
 
 // peer signs account in and sets it online.
 func (w *testWorld) peer(tb testing.TB, account string) *testPeer {
+	tb.Helper()
+	return w.peerWith(tb, account, nil)
+}
+
+// peerWith is peer with a second handler for each conversation (see
+// testPeer.also).
+func (w *testWorld) peerWith(tb testing.TB, account string, also func(sb func() *proto.Switchboard) func(proto.Event)) *testPeer {
 	tb.Helper()
 	ca, err := os.ReadFile(w.caFile)
 	if err != nil {
@@ -131,7 +142,7 @@ func (w *testWorld) peer(tb testing.TB, account string) *testPeer {
 			password = a.Password
 		}
 	}
-	p := &testPeer{wake: make(chan struct{}, 1), stop: make(chan struct{})}
+	p := &testPeer{wake: make(chan struct{}, 1), stop: make(chan struct{}), also: also}
 	rings := make(chan *proto.Ring, 16)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -161,8 +172,17 @@ func (p *testPeer) answer(rings <-chan *proto.Ring) {
 	for {
 		select {
 		case r := <-rings:
+			answered := make(chan struct{})
+			var sb *proto.Switchboard
+			handler := p.event
+			if p.also != nil {
+				more := p.also(func() *proto.Switchboard { <-answered; return sb })
+				handler = func(ev proto.Event) { p.event(ev); more(ev) }
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			sb, err := p.res.NS.Answer(ctx, r, proto.SwitchboardOptions{Handler: p.event})
+			var err error
+			sb, err = p.res.NS.Answer(ctx, r, proto.SwitchboardOptions{Handler: handler})
+			close(answered)
 			cancel()
 			if err == nil {
 				p.mu.Lock()

@@ -2,7 +2,7 @@
 
 function __fish_msn_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i login logout status set contacts list add remove block unblock allow pending groups group add rename remove profile serve demo send listen
+        if contains -- $i login logout status set contacts list add remove block unblock allow pending groups group add rename remove profile serve demo send listen sendfile recvfile
             return 1
         end
     end
@@ -152,3 +152,25 @@ complete -c msn -n '__fish_seen_subcommand_from listen' -f -l count -r -d 'exit 
 complete -c msn -n '__fish_seen_subcommand_from listen' -f -l idle -r -d 'exit 75 when DURATION passes without a message'
 complete -c msn -n '__fish_seen_subcommand_from listen' -f -l exec -r -d 'run the shell command CMD for each message, with the text on its stdin and MSN_FROM, MSN_NAME, MSN_CONVERSATION and MSN_CONTENT_TYPE set, instead of printing it'
 complete -c msn -n '__fish_seen_subcommand_from listen' -f -l typing -d 'also print typing notifications'
+complete -c msn -n '__fish_seen_subcommand_from listen' -f -l keep-offers -d 'leave file offers unanswered instead of declining them'
+complete -c msn -n '__fish_seen_subcommand_from sendfile' -f -l help -s h -d 'show help'
+complete -r -c msn -n '__fish_msn_no_subcommand' -a 'sendfile' -d 'send a file to a contact (MSNFTP)'
+complete -c msn -n '__fish_seen_subcommand_from sendfile' -f -l password-stdin -d 'read the password from the first line of stdin'
+complete -c msn -n '__fish_seen_subcommand_from sendfile' -l password-file -r -d 'read the password from the first line of a file only its owner can read'
+complete -c msn -n '__fish_seen_subcommand_from sendfile' -f -l password-command -r -d 'run a shell command and use the first line of its output as the password'
+complete -c msn -n '__fish_seen_subcommand_from sendfile' -f -l wait -r -d 'wait up to DURATION for the recipient to accept, and again for them to connect'
+complete -c msn -n '__fish_seen_subcommand_from sendfile' -f -l wait-online -r -d 'wait up to DURATION for an offline recipient to come online'
+complete -c msn -n '__fish_seen_subcommand_from sendfile' -f -l listen -r -d 'listen for the recipient on HOST:PORT (default: the address of the server connection, any port)'
+complete -c msn -n '__fish_seen_subcommand_from sendfile' -f -l public-address -r -d 'advertise the IP address ADDR to the recipient (behind NAT: your public address)'
+complete -c msn -n '__fish_seen_subcommand_from recvfile' -f -l help -s h -d 'show help'
+complete -r -c msn -n '__fish_msn_no_subcommand' -a 'recvfile' -d 'stay online and receive the files contacts send (MSNFTP)'
+complete -c msn -n '__fish_seen_subcommand_from recvfile' -f -l password-stdin -d 'read the password from the first line of stdin'
+complete -c msn -n '__fish_seen_subcommand_from recvfile' -l password-file -r -d 'read the password from the first line of a file only its owner can read'
+complete -c msn -n '__fish_seen_subcommand_from recvfile' -f -l password-command -r -d 'run a shell command and use the first line of its output as the password'
+complete -c msn -n '__fish_seen_subcommand_from recvfile' -f -l from -r -d 'accept files only from EMAIL (repeatable); decline the others'
+complete -c msn -n '__fish_seen_subcommand_from recvfile' -l dir -r -d 'save files in DIR'
+complete -c msn -n '__fish_seen_subcommand_from recvfile' -f -l count -r -d 'exit after N files'
+complete -c msn -n '__fish_seen_subcommand_from recvfile' -f -l idle -r -d 'exit 75 when DURATION passes without a file'
+complete -c msn -n '__fish_seen_subcommand_from recvfile' -f -l max-size -r -d 'decline files larger than SIZE (500K, 100MiB, 4GiB)'
+complete -c msn -n '__fish_seen_subcommand_from recvfile' -f -l overwrite -d 'replace an existing file of the same name'
+complete -c msn -n '__fish_seen_subcommand_from recvfile' -f -l sha256 -d 'print each file\'s SHA-256, computed while it is written'

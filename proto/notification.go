@@ -38,6 +38,11 @@ func newNotification(nc net.Conn, p Protocol, opts Options, policy referralPolic
 	return n
 }
 
+// LocalAddr returns the local address of the connection to the
+// notification server: the address this host reaches the service from,
+// which a file sender advertises by default.
+func (n *Notification) LocalAddr() net.Addr { return n.c.nc.LocalAddr() }
+
 // Protocol returns the negotiated protocol version.
 func (n *Notification) Protocol() Protocol { return n.protocol }
 

@@ -243,3 +243,6 @@ func (sb *Switchboard) alone() bool {
 
 // joinKey is the waiter key of a contact's JOI.
 func joinKey(email string) string { return "JOI:" + strings.ToLower(email) }
+
+// Self returns the account's own handle in the conversation.
+func (sb *Switchboard) Self() string { return sb.self }

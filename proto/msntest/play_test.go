@@ -87,3 +87,23 @@ func TestParseRejectsUnknownSteps(t *testing.T) {
 		t.Fatal("unknown step accepted")
 	}
 }
+
+func TestPlayBindsInPayloads(t *testing.T) {
+	script := "C: MSG $1 N *\n| Invitation-Cookie: $c\n| Name: x\nS: MSG bob Bob *\n| Invitation-Cookie: $c\n|+ Port: 1\n"
+	got, err := run(t, script, "MSG 1 N 32\r\nInvitation-Cookie: 4242\r\nName: x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "MSG bob Bob 34\r\nInvitation-Cookie: 4242\r\nPort: 1\r\n"; got != want {
+		t.Fatalf("script sent %q, want %q", got, want)
+	}
+	for _, client := range []string{
+		"MSG 1 N 31\r\nInvitation-Cookie: 424\r\nName: y",      // a literal word differs
+		"MSG 1 N 31\r\nInvitation-Cookie: 4242\r\nName x",      // word count differs
+		"MSG 1 N 34\r\nInvitation-Cookie: 4242\r\nName: x\r\n", // line count differs
+	} {
+		if _, err := run(t, script, client); err == nil {
+			t.Errorf("client %q passed", client)
+		}
+	}
+}

@@ -1,0 +1,267 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"msn/proto"
+	"msn/proto/msnftp"
+)
+
+// defaultMaxSize is the largest offer recvfile accepts unless told
+// otherwise.
+const defaultMaxSize = "4GiB"
+
+// recvfileOptions are the inputs of msn recvfile.
+type recvfileOptions struct {
+	From      []string
+	Dir       string
+	Count     int
+	Idle      time.Duration
+	MaxSize   int64
+	Overwrite bool
+	SHA256    bool
+	Session   sessionOptions
+
+	// onReady, when set, is called once recvfile is online; tests use it.
+	onReady func()
+	// deadlines, when set, replaces the transfers' default deadlines;
+	// tests use it.
+	deadlines *msnftp.Options
+}
+
+// transfer returns the MSNFTP options of one transfer, committing with
+// commit.
+func (o recvfileOptions) transfer(commit func() error) msnftp.Options {
+	var opts msnftp.Options
+	if o.deadlines != nil {
+		opts = *o.deadlines
+	}
+	opts.Commit = commit
+	return opts
+}
+
+// recvfileCommand returns msn recvfile.
+func recvfileCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name:  "recvfile",
+		Usage: "stay online and receive the files contacts send (MSNFTP)",
+		Description: "Logs in like msn listen, answers every conversation and accepts file offers: each file is " +
+			"fetched directly from the sender (MSNFTP, peer to peer) into a temporary file in --dir, synced, and " +
+			"given its name only when exactly the announced bytes arrived. The offered name is reduced to a safe " +
+			"base name; an existing file is never replaced without --overwrite (\"name (1).ext\" instead). Offers " +
+			"from senders not named by --from, larger than --max-size or than the free space are declined. The " +
+			"path of each received file is printed on stdout (with --sha256 as \"DIGEST  PATH\", the format of " +
+			"sha256sum); with --json one object per file: type, time, account, from, name, conversation, file, " +
+			"path, size, seconds, sha256. A transfer that fails leaves nothing under the final name and is reported " +
+			"on stderr; recvfile goes on, and its exit status is then that of the first failure: 74 cut short or " +
+			"cancelled, 75 stalled, 76 protocol error, 73 cannot create the file. It runs until interrupted, " +
+			"until --count files were received or failed, until --idle passed without an offer (75), or until " +
+			"the server ends the session. MSNFTP cannot resume: a broken transfer must be sent again whole. " +
+			"A progress line shows on stderr when it is a terminal (not with --quiet or --json).",
+		Flags: append(passwordFlags(),
+			&cli.StringSliceFlag{Name: "from", Usage: "accept files only from EMAIL (repeatable); decline the others"},
+			&cli.StringFlag{Name: "dir", Value: ".", TakesFile: true, Usage: "save files in DIR"},
+			&cli.IntFlag{Name: "count", Usage: "exit after N files"},
+			&cli.DurationFlag{Name: "idle", Usage: "exit 75 when DURATION passes without a file"},
+			&cli.StringFlag{Name: "max-size", Value: defaultMaxSize, Usage: "decline files larger than SIZE (500K, 100MiB, 4GiB)"},
+			&cli.BoolFlag{Name: "overwrite", Usage: "replace an existing file of the same name"},
+			&cli.BoolFlag{Name: "sha256", Usage: "print each file's SHA-256, computed while it is written"},
+		),
+		Action: func(c *cli.Context) error {
+			opts, err := recvfileOptionsOf(c)
+			if err != nil {
+				return err
+			}
+			return runRecvfile(c.Context, env, opts)
+		},
+	}
+}
+
+// recvfileOptionsOf reads the flags of msn recvfile.
+func recvfileOptionsOf(c *cli.Context) (recvfileOptions, error) {
+	if err := argsAtMost(c, 0); err != nil {
+		return recvfileOptions{}, err
+	}
+	src, err := passwordSourcesOf(c)
+	if err != nil {
+		return recvfileOptions{}, err
+	}
+	opts := recvfileOptions{
+		From: c.StringSlice("from"), Dir: c.String("dir"), Count: c.Int("count"), Idle: c.Duration("idle"),
+		Overwrite: c.Bool("overwrite"), SHA256: c.Bool("sha256"), Session: sessionOptions{Password: src},
+	}
+	if opts.Count < 0 || opts.Idle < 0 {
+		return opts, usageErrorf("recvfile: --count and --idle must not be negative")
+	}
+	if opts.MaxSize, err = parseSize(c.String("max-size")); err != nil {
+		return opts, usageErrorf("recvfile: --max-size: %v", err)
+	}
+	for _, f := range opts.From {
+		if err := checkAccount(f); err != nil {
+			return opts, err
+		}
+	}
+	return opts, nil
+}
+
+// checkDir makes sure files can be saved in dir.
+func checkDir(dir string) error {
+	st, err := os.Stat(dir)
+	if err == nil && !st.IsDir() {
+		err = fmt.Errorf("%s is not a directory", dir)
+	}
+	if err != nil {
+		return withCode(ExCantCreat, fmt.Errorf("recvfile: --dir: %w", err))
+	}
+	return nil
+}
+
+// fileReceiver is the state of msn recvfile.
+type fileReceiver struct {
+	env     *Env
+	opts    recvfileOptions
+	account string
+	ns      *proto.Notification
+	queue   eventQueue
+	convs   *answerer
+
+	// active counts transfers under way; bar is set while one of them
+	// shows the progress line.
+	active atomic.Int32
+	bar    atomic.Bool
+
+	handled int   // files received or failed
+	failed  int   // files failed
+	first   error // the first failure
+}
+
+// runRecvfile logs in, goes online and receives files until told to stop.
+func runRecvfile(ctx context.Context, env *Env, opts recvfileOptions) error {
+	if err := checkDir(opts.Dir); err != nil {
+		return err
+	}
+	_, account, err := env.storeAndAccount("")
+	if err != nil {
+		return err
+	}
+	r := &fileReceiver{env: env, opts: opts, account: account}
+	r.queue.init(maxQueued)
+	done, stop := context.WithCancel(ctx)
+	defer stop()
+	so := opts.Session
+	so.Handler = func(ev proto.Event) {
+		if _, ok := ev.(*proto.Ring); ok {
+			r.queue.push(listenEvent{ev: ev})
+		}
+	}
+	so.KeepAlive, so.BackgroundSync = listenKeepAlive, true
+	lctx, cancel := context.WithTimeout(ctx, env.opts.Timeout)
+	defer cancel()
+	s, err := env.login(lctx, account, so)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	r.ns = s.Result.NS
+	r.convs = newAnswerer(done, env, r.ns)
+	r.convs.event = func(string, proto.Event) {}
+	r.convs.offer = r.offer
+	r.convs.warn = func(msg string) { r.queue.push(listenEvent{warn: "recvfile: " + msg}) }
+	defer func() {
+		stop()
+		ctx, cancel := context.WithTimeout(context.Background(), goodbyeWait)
+		defer cancel()
+		_ = r.ns.Logout(ctx)
+		r.convs.wait()
+	}()
+	status := env.ownPresence(account, true)
+	if err := r.ns.SetStatus(lctx, status); err != nil {
+		return err
+	}
+	dir, _ := filepath.Abs(opts.Dir)
+	env.Warnf("receiving files as %s (%s) into %s", account, status, dir)
+	if status == proto.StatusHidden {
+		env.Warnf("while hidden nobody can invite you; msn status set online changes that")
+	}
+	if opts.onReady != nil {
+		opts.onReady()
+	}
+	return r.finish(ctx, r.loop(ctx))
+}
+
+// finish judges how recvfile ended: an interrupt is the normal end
+// unless --count was not reached; the first failed transfer sets the
+// exit status of an otherwise clean end. Every failure has had its line
+// on stderr already.
+func (r *fileReceiver) finish(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) && r.opts.Count == 0 {
+		err = nil
+	}
+	if err != nil || r.first == nil {
+		return err
+	}
+	return withCode(ExitCode(r.first), fmt.Errorf("recvfile: %d of %d transfers failed", r.failed, r.handled))
+}
+
+// loop handles events until recvfile has to end.
+func (r *fileReceiver) loop(ctx context.Context) error {
+	var idle <-chan time.Time
+	var timer *time.Timer
+	if r.opts.Idle > 0 {
+		timer = time.NewTimer(r.opts.Idle)
+		defer timer.Stop()
+		idle = timer.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-r.ns.Done():
+			return sessionEnded("recvfile", r.ns)
+		case <-idle:
+			if r.active.Load() > 0 {
+				timer.Reset(r.opts.Idle)
+				continue
+			}
+			return &codedError{code: ExTempFail, err: fmt.Errorf("recvfile: no file within --idle %s", r.opts.Idle)}
+		case <-r.queue.ready:
+			for _, e := range r.queue.take() {
+				if err := r.handle(e); err != nil {
+					return err
+				}
+				if timer != nil && e.file != nil {
+					timer.Reset(r.opts.Idle)
+				}
+				if r.opts.Count > 0 && r.handled >= r.opts.Count {
+					return nil
+				}
+			}
+			if n := r.queue.takeDropped(); n > 0 {
+				r.env.errorf("recvfile: dropped %d event(s): they came faster than they could be handled", n)
+			}
+		}
+	}
+}
+
+// handle acts on one event.
+func (r *fileReceiver) handle(e listenEvent) error {
+	switch {
+	case e.warn != "":
+		r.env.Warnf("%s", e.warn)
+	case e.file != nil:
+		return r.result(e.file)
+	default:
+		if ring, ok := e.ev.(*proto.Ring); ok {
+			r.convs.answer(ring)
+		}
+	}
+	return nil
+}

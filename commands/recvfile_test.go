@@ -1,0 +1,173 @@
+package commands
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"msn/proto"
+	"msn/proto/server"
+)
+
+// recvfileAsBob runs msn recvfile --count 1 as bob into dir on its own
+// goroutine and returns once it is online.
+func (w *testWorld) recvfileAsBob(ctx context.Context, dir string) (stdout, stderr *syncBuffer, wait func() error) {
+	env, stdout, stderr := w.env("bob@example.com", strings.NewReader(""))
+	opts := recvfileOptions{Dir: dir, Count: 1, MaxSize: 1 << 30, Session: w.session("bob@example.com"), deadlines: quickTransfer}
+	ready := make(chan struct{})
+	opts.onReady = func() { close(ready) }
+	done := make(chan error, 1)
+	go func() { done <- runRecvfile(ctx, env, opts) }()
+	select {
+	case <-ready:
+	case err := <-done:
+		done <- err
+	}
+	return stdout, stderr, func() error { return <-done }
+}
+
+// offerToBob has alice, signed in through proto, offer bob a file of
+// size bytes and, once he accepts, listen for him with auth cookie 4242.
+// It returns the offer and the listener.
+func offerToBob(t *testing.T, ctx context.Context, alice *testPeer, size int64) (*proto.Offer, net.Listener) {
+	t.Helper()
+	sa, err := alice.res.NS.Switchboard(ctx, proto.SwitchboardOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sa.Close() })
+	if err := sa.Invite(ctx, "bob@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	o, err := sa.OfferFile(ctx, "bob@example.com", "notes.txt", size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return o, ln
+}
+
+// handshake accepts bob's connection and answers his VER and USR,
+// announcing size bytes; it returns after his TFR.
+func handshake(t *testing.T, ln net.Listener, size int64) (net.Conn, *bufio.Reader) {
+	t.Helper()
+	conn, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+	br := bufio.NewReader(conn)
+	for _, want := range []string{"VER MSNFTP\r\n", "USR bob@example.com 4242\r\n"} {
+		if line, _ := br.ReadString('\n'); line != want {
+			t.Errorf("receiver said %q, want %q", line, want)
+		}
+		if strings.HasPrefix(want, "VER") {
+			fmt.Fprintf(conn, "VER MSNFTP\r\n")
+		}
+	}
+	fmt.Fprintf(conn, "FIL %d\r\n", size)
+	if line, _ := br.ReadString('\n'); line != "TFR\r\n" {
+		t.Errorf("receiver said %q, want TFR", line)
+	}
+	return conn, br
+}
+
+// TestRecvfileFailures drives msn recvfile against a sender that
+// misbehaves: every failure leaves nothing in the directory, is said on
+// stderr, and sets the exit status.
+func TestRecvfileFailures(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		sender func(t *testing.T, ctx context.Context, o *proto.Offer, ln net.Listener)
+		code   int
+		msg    string
+	}{
+		{"short", func(t *testing.T, ctx context.Context, o *proto.Offer, ln net.Listener) {
+			conn, _ := handshake(t, ln, 10)
+			conn.Write([]byte{0, 5, 0, 'a', 'b', 'c', 'd', 'e'})
+			conn.Close()
+		}, ExIOErr, "msn: recvfile: the connection with alice@example.com broke off after 5 of 10 bytes"},
+		{"overrun", func(t *testing.T, ctx context.Context, o *proto.Offer, ln net.Listener) {
+			conn, br := handshake(t, ln, 10)
+			conn.Write(append([]byte{0, 20, 0}, make([]byte, 20)...))
+			_, _ = io.Copy(io.Discard, br)
+			conn.Close()
+		}, ExIOErr, "msn: recvfile: alice@example.com sent more than the announced size"},
+		{"cancel block", func(t *testing.T, ctx context.Context, o *proto.Offer, ln net.Listener) {
+			conn, br := handshake(t, ln, 10)
+			conn.Write([]byte{0, 3, 0, 'a', 'b', 'c', 1, 0, 0})
+			_, _ = io.Copy(io.Discard, br)
+			conn.Close()
+		}, ExIOErr, "msn: recvfile: alice@example.com cancelled the transfer"},
+		{"stall", func(t *testing.T, ctx context.Context, o *proto.Offer, ln net.Listener) {
+			conn, br := handshake(t, ln, 10)
+			conn.Write([]byte{0, 3, 0, 'a', 'b', 'c'})
+			_, _ = io.Copy(io.Discard, br)
+			conn.Close()
+		}, ExTempFail, "msn: recvfile: the transfer with alice@example.com timed out"},
+		{"wrong version", func(t *testing.T, ctx context.Context, o *proto.Offer, ln net.Listener) {
+			conn, err := ln.Accept()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			fmt.Fprintf(conn, "VER MSNFTP2\r\n")
+			_, _ = io.Copy(io.Discard, conn)
+		}, ExProtocol, "msn: recvfile: alice@example.com broke the file transfer protocol"},
+		{"offer withdrawn", func(t *testing.T, ctx context.Context, o *proto.Offer, ln net.Listener) {
+			if err := o.Cancel(ctx, proto.CancelOutbandCancel); err != nil {
+				t.Fatal(err)
+			}
+		}, ExIOErr, "msn: recvfile: alice@example.com cancelled the transfer (OUTBANDCANCEL)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ignore := goleak.IgnoreCurrent() // checked after every cleanup
+			t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
+			w := newTestWorld(t, server.Config{})
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			dir := t.TempDir()
+			stdout, stderr, wait := w.recvfileAsBob(ctx, dir)
+			alice := w.peer(t, "alice@example.com")
+			defer alice.close()
+			o, ln := offerToBob(t, ctx, alice, 10)
+			if tc.name != "offer withdrawn" {
+				port := uint16(ln.Addr().(*net.TCPAddr).Port)
+				if err := o.SendAddress(ctx, netip.MustParseAddr("127.0.0.1"), port, "4242"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tc.sender(t, ctx, o, ln)
+			err := wait()
+			if code := ExitCode(err); code != tc.code {
+				t.Errorf("exit %d (%v), want %d", code, err, tc.code)
+			}
+			if !strings.HasPrefix(stderr.String(), "msn: receiving files as bob@example.com") ||
+				!strings.Contains(stderr.String(), "\n"+tc.msg) {
+				t.Errorf("stderr %q, want a line %q", stderr, tc.msg)
+			}
+			if stdout.String() != "" {
+				t.Errorf("stdout %q", stdout)
+			}
+			if left, _ := os.ReadDir(dir); len(left) != 0 {
+				t.Errorf("left in the directory: %v", left)
+			}
+		})
+	}
+}
