@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -170,54 +169,13 @@ func listen(ctx context.Context, env *Env, opts listenOptions) error {
 
 // loop handles events until listen has to end.
 func (l *listener) loop(ctx context.Context) error {
-	var idle <-chan time.Time
-	var timer *time.Timer
-	if l.opts.Idle > 0 {
-		timer = time.NewTimer(l.opts.Idle)
-		defer timer.Stop()
-		idle = timer.C
-	}
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-l.ns.Done():
-			return sessionEnded("listen", l.ns)
-		case <-idle:
-			return &codedError{code: ExTempFail, err: fmt.Errorf("listen: no message within --idle %s", l.opts.Idle)}
-		case <-l.queue.ready:
-			for _, e := range l.queue.take() {
-				before := l.got
-				if err := l.handle(ctx, e); err != nil {
-					return err
-				}
-				if l.opts.Count > 0 && l.got >= l.opts.Count {
-					return nil
-				}
-				if timer != nil && l.got > before {
-					timer.Reset(l.opts.Idle)
-				}
-			}
-			if n := l.queue.takeDropped(); n > 0 {
-				l.env.errorf("listen: dropped %d event(s): they came faster than they could be handled", n)
-			}
-		}
-	}
-}
-
-// sessionEnded explains why the notification connection of a
-// long-running command (listen, recvfile) ended.
-func sessionEnded(cmd string, ns *proto.Notification) error {
-	err := ns.Err()
-	switch {
-	case errors.Is(err, proto.ErrSignedInElsewhere):
-		return &codedError{code: ExNoPerm, err: fmt.Errorf("%s: the account signed in elsewhere", cmd)}
-	case errors.Is(err, proto.ErrServerShutdown):
-		return &codedError{code: ExTempFail, err: fmt.Errorf("%s: the server is shutting down", cmd), hint: "retry later"}
-	case err == nil, errors.Is(err, proto.ErrClosed):
-		return &codedError{code: ExTempFail, err: fmt.Errorf("%s: the server ended the session", cmd), hint: "retry later"}
-	}
-	return fmt.Errorf("%s: %w", cmd, err)
+	lp := &eventLoop{env: l.env, cmd: "listen", what: "message", ns: l.ns, queue: &l.queue, idle: l.opts.Idle,
+		handle: func(e listenEvent) (bool, bool, error) {
+			before := l.got
+			err := l.handle(ctx, e)
+			return l.got > before, l.opts.Count > 0 && l.got >= l.opts.Count, err
+		}}
+	return lp.run(ctx)
 }
 
 // handle acts on one event.

@@ -211,44 +211,16 @@ func (r *fileReceiver) finish(ctx context.Context, err error) error {
 	return withCode(ExitCode(r.first), fmt.Errorf("recvfile: %d of %d transfers failed", r.failed, r.handled))
 }
 
-// loop handles events until recvfile has to end.
+// loop handles events until recvfile has to end; a transfer under way
+// holds --idle off.
 func (r *fileReceiver) loop(ctx context.Context) error {
-	var idle <-chan time.Time
-	var timer *time.Timer
-	if r.opts.Idle > 0 {
-		timer = time.NewTimer(r.opts.Idle)
-		defer timer.Stop()
-		idle = timer.C
-	}
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-r.ns.Done():
-			return sessionEnded("recvfile", r.ns)
-		case <-idle:
-			if r.active.Load() > 0 {
-				timer.Reset(r.opts.Idle)
-				continue
-			}
-			return &codedError{code: ExTempFail, err: fmt.Errorf("recvfile: no file within --idle %s", r.opts.Idle)}
-		case <-r.queue.ready:
-			for _, e := range r.queue.take() {
-				if err := r.handle(e); err != nil {
-					return err
-				}
-				if timer != nil && e.file != nil {
-					timer.Reset(r.opts.Idle)
-				}
-				if r.opts.Count > 0 && r.handled >= r.opts.Count {
-					return nil
-				}
-			}
-			if n := r.queue.takeDropped(); n > 0 {
-				r.env.errorf("recvfile: dropped %d event(s): they came faster than they could be handled", n)
-			}
-		}
-	}
+	lp := &eventLoop{env: r.env, cmd: "recvfile", what: "file", ns: r.ns, queue: &r.queue, idle: r.opts.Idle,
+		busy: func() bool { return r.active.Load() > 0 },
+		handle: func(e listenEvent) (bool, bool, error) {
+			err := r.handle(e)
+			return e.file != nil, r.opts.Count > 0 && r.handled >= r.opts.Count, err
+		}}
+	return lp.run(ctx)
 }
 
 // handle acts on one event.

@@ -3,7 +3,6 @@ package commands
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -62,6 +61,22 @@ func (p *offerPeer) next(tb testing.TB) offerAt {
 		tb.Fatal("no file offer")
 		return offerAt{}
 	}
+}
+
+// transferWorld starts a world with bob signed in as a file peer, and a
+// context for the test; goroutine leaks are checked when it ends.
+func transferWorld(t *testing.T) (*testWorld, context.Context, *offerPeer) {
+	t.Helper()
+	w := newTestWorld(t, server.Config{})
+	ignore := goleak.IgnoreCurrent()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	bob := w.filePeer(t, "bob@example.com")
+	t.Cleanup(func() {
+		bob.close()
+		cancel()
+		goleak.VerifyNone(t, ignore)
+	})
+	return w, ctx, bob
 }
 
 // sendfileAsAlice runs msn sendfile as alice to bob on its own goroutine.
@@ -178,12 +193,7 @@ func TestSendfileFailures(t *testing.T) {
 		}, ExUnavailable, "msn: sendfile: bob@example.com left the conversation"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			w := newTestWorld(t, server.Config{})
-			defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			bob := w.filePeer(t, "bob@example.com")
-			defer bob.close()
+			w, ctx, bob := transferWorld(t)
 			stdout, stderr, wait := w.sendfileAsAlice(t, ctx, tc.size, sendfileOptions{Wait: tc.wait})
 			tc.peer(t, ctx, bob.next(t))
 			err := wait()
@@ -202,12 +212,7 @@ func TestSendfileFailures(t *testing.T) {
 // TestSendfileAdvertises checks the address a sender advertises: the
 // local address of the server connection, or --public-address.
 func TestSendfileAdvertises(t *testing.T) {
-	w := newTestWorld(t, server.Config{})
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	bob := w.filePeer(t, "bob@example.com")
-	defer bob.close()
+	w, ctx, bob := transferWorld(t)
 	for _, public := range []string{"", "192.0.2.7"} {
 		opts := sendfileOptions{Wait: 300 * time.Millisecond}
 		want := "127.0.0.1"
@@ -228,5 +233,3 @@ func TestSendfileAdvertises(t *testing.T) {
 		}
 	}
 }
-
-var _ = errors.Is

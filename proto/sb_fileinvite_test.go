@@ -7,8 +7,6 @@ import (
 	"reflect"
 	"testing"
 	"time"
-
-	"msn/proto/msntest"
 )
 
 func TestFileOfferAccepted(t *testing.T) {
@@ -107,20 +105,8 @@ func TestFileOfferTimeoutUndeliveredAndLeft(t *testing.T) {
 func TestFileReceive(t *testing.T) {
 	for _, acct := range []account{bob, bob7} {
 		t.Run(string(acct.Protocol), func(t *testing.T) {
-			d := msntest.NewDialer()
-			rings := make(chan *Ring, 1)
-			ns := signIn(t, d, acct, "sb_answer_ns.txt", func(e Event) {
-				if r, ok := e.(*Ring); ok {
-					rings <- r
-				}
-			})
-			d.Add(sbAddr, script(t, "sb_file_receive.txt"))
+			ns, sb, rec, d := answerSwitchboard(t, acct, "sb_file_receive.txt")
 			ctx := testContext(t)
-			rec := newRecorder()
-			sb, err := ns.Answer(ctx, <-rings, SwitchboardOptions{Handler: rec.add})
-			if err != nil {
-				t.Fatal(err)
-			}
 			offer := func(cookie string) *Invitation {
 				t.Helper()
 				return rec.waitFor(t, "offer "+cookie, func(e Event) bool {

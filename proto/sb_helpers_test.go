@@ -184,6 +184,28 @@ func startSwitchboard(t *testing.T, sbScript string, inviteBob bool) (*Switchboa
 	}
 }
 
+// answerSwitchboard signs acct in on a notification server that rings
+// once (sb_answer_ns.txt), answers the ring on a switchboard that plays
+// sbScript, and returns the connections, the switchboard's event
+// recorder and the dialer whose scripts the caller checks.
+func answerSwitchboard(t *testing.T, acct account, sbScript string) (*Notification, *Switchboard, *recorder, *msntest.Dialer) {
+	t.Helper()
+	d := msntest.NewDialer()
+	rings := make(chan *Ring, 1)
+	ns := signIn(t, d, acct, "sb_answer_ns.txt", func(e Event) {
+		if r, ok := e.(*Ring); ok {
+			rings <- r
+		}
+	})
+	d.Add(sbAddr, script(t, sbScript))
+	rec := newRecorder()
+	sb, err := ns.Answer(testContext(t), <-rings, SwitchboardOptions{Handler: rec.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ns, sb, rec, d
+}
+
 // newDialerWithAnswer returns a Dialer whose switchboard plays sbScript.
 func newDialerWithAnswer(t *testing.T, sbScript string) *msntest.Dialer {
 	t.Helper()

@@ -53,21 +53,8 @@ func TestSwitchboardStart(t *testing.T) {
 func TestSwitchboardAnswer(t *testing.T) {
 	for _, acct := range []account{bob, bob7} {
 		t.Run(string(acct.Protocol), func(t *testing.T) {
-			d := msntest.NewDialer()
-			rings := make(chan *Ring, 1)
-			ns := signIn(t, d, acct, "sb_answer_ns.txt", func(e Event) {
-				if r, ok := e.(*Ring); ok {
-					rings <- r
-				}
-			})
-			d.Add(sbAddr, script(t, "sb_answer.txt"))
+			ns, sb, rec, d := answerSwitchboard(t, acct, "sb_answer.txt")
 			ctx := testContext(t)
-			ring := <-rings
-			rec := newRecorder()
-			sb, err := ns.Answer(ctx, ring, SwitchboardOptions{Handler: rec.add})
-			if err != nil {
-				t.Fatal(err)
-			}
 			if got := sb.Participants(); !reflect.DeepEqual(got, []Participant{{"alice@example.com", "Alice"}}) {
 				t.Errorf("participants after Answer = %v", got)
 			}
