@@ -62,7 +62,8 @@ func recvfileCommand(env *Env) *cli.Command {
 			"sha256sum); with --json one object per file: type, time, account, from, name, conversation, file, " +
 			"path, size, seconds, sha256. A transfer that fails leaves nothing under the final name and is reported " +
 			"on stderr; recvfile goes on, and its exit status is then that of the first failure: 74 cut short or " +
-			"cancelled, 75 stalled, 76 protocol error, 73 cannot create the file. It runs until interrupted, " +
+			"cancelled, 75 stalled, 76 protocol error, 73 cannot create the file. It runs until interrupted (0; 130 " +
+			"when that cuts a transfer short or --count was not reached), " +
 			"until --count files were received or failed, until --idle passed without an offer (75), or until " +
 			"the server ends the session. MSNFTP cannot resume: a broken transfer must be sent again whole. " +
 			"A progress line shows on stderr when it is a terminal (not with --quiet or --json).",
@@ -198,12 +199,13 @@ func runRecvfile(ctx context.Context, env *Env, opts recvfileOptions) error {
 }
 
 // finish judges how recvfile ended: an interrupt is the normal end
-// unless --count was not reached; the first failed transfer sets the
+// unless --count was not reached or a transfer was cut short (130); the
+// first failed transfer sets the
 // exit status of an otherwise clean end. Every failure has had its line
 // on stderr already.
 func (r *fileReceiver) finish(ctx context.Context, err error) error {
-	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) && r.opts.Count == 0 {
-		err = nil
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) && r.opts.Count == 0 && r.active.Load() == 0 {
+		err = nil // an interrupt between transfers is how recvfile ends
 	}
 	if err != nil || r.first == nil {
 		return err

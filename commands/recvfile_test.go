@@ -18,11 +18,12 @@ import (
 	"msn/proto/server"
 )
 
-// recvfileAsBob runs msn recvfile --count 1 as bob into dir on its own
-// goroutine and returns once it is online.
-func (w *testWorld) recvfileAsBob(ctx context.Context, dir string) (stdout, stderr *syncBuffer, wait func() error) {
+// recvfileAsBob runs msn recvfile --count count as bob into dir on its
+// own goroutine and returns once it is online.
+// With count 0 it runs until ctx ends.
+func (w *testWorld) recvfileAsBob(ctx context.Context, dir string, count int) (stdout, stderr *syncBuffer, wait func() error) {
 	env, stdout, stderr := w.env("bob@example.com", strings.NewReader(""))
-	opts := recvfileOptions{Dir: dir, Count: 1, MaxSize: 1 << 30, Session: w.session("bob@example.com"), deadlines: quickTransfer}
+	opts := recvfileOptions{Dir: dir, Count: count, MaxSize: 1 << 30, Session: w.session("bob@example.com"), deadlines: quickTransfer}
 	ready := make(chan struct{})
 	opts.onReady = func() { close(ready) }
 	done := make(chan error, 1)
@@ -143,7 +144,7 @@ func TestRecvfileFailures(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			dir := t.TempDir()
-			stdout, stderr, wait := w.recvfileAsBob(ctx, dir)
+			stdout, stderr, wait := w.recvfileAsBob(ctx, dir, 1)
 			alice := w.peer(t, "alice@example.com")
 			defer alice.close()
 			o, ln := offerToBob(t, ctx, alice, 10)
@@ -169,5 +170,42 @@ func TestRecvfileFailures(t *testing.T) {
 				t.Errorf("left in the directory: %v", left)
 			}
 		})
+	}
+}
+
+// TestRecvfileInterrupted interrupts msn recvfile in the middle of a
+// transfer: the sender gets CCL, nothing is left in the directory, and
+// the command exits 130.
+func TestRecvfileInterrupted(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
+	w := newTestWorld(t, server.Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	rctx, interrupt := context.WithCancel(ctx)
+	defer interrupt()
+	dir := t.TempDir()
+	stdout, _, wait := w.recvfileAsBob(rctx, dir, 0)
+	alice := w.peer(t, "alice@example.com")
+	defer alice.close()
+	o, ln := offerToBob(t, ctx, alice, 10)
+	if err := o.SendAddress(ctx, netip.MustParseAddr("127.0.0.1"), uint16(ln.Addr().(*net.TCPAddr).Port), "4242"); err != nil {
+		t.Fatal(err)
+	}
+	conn, br := handshake(t, ln, 10)
+	defer conn.Close()
+	conn.Write([]byte{0, 3, 0, 'a', 'b', 'c'})
+	interrupt()
+	if line, _ := br.ReadString('\n'); line != "CCL\r\n" {
+		t.Errorf("receiver said %q, want CCL", line)
+	}
+	if err := wait(); ExitCode(err) != ExInterrupted {
+		t.Errorf("exit %d (%v), want %d", ExitCode(err), err, ExInterrupted)
+	}
+	if stdout.String() != "" {
+		t.Errorf("stdout %q", stdout)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("left in the directory: %v", left)
 	}
 }

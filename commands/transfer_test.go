@@ -233,3 +233,37 @@ func TestSendfileAdvertises(t *testing.T) {
 		}
 	}
 }
+
+// TestSendfileInterrupted interrupts msn sendfile in the middle of the
+// data: the receiver gets the cancel block at a block boundary, and the
+// command exits 130.
+func TestSendfileInterrupted(t *testing.T) {
+	w, ctx, bob := transferWorld(t)
+	actx, interrupt := context.WithCancel(ctx)
+	defer interrupt()
+	_, _, wait := w.sendfileAsAlice(t, actx, 64<<20, sendfileOptions{})
+	conn, src, br := rawReceiver(t, ctx, bob.next(t))
+	defer conn.Close()
+	fmt.Fprintf(conn, "VER MSNFTP\r\nUSR bob@example.com %s\r\nTFR\r\n", src.AuthCookie)
+	br.ReadString('\n') // VER
+	br.ReadString('\n') // FIL
+	block := make([]byte, 3+msnftp.MaxBlock)
+	if _, err := io.ReadFull(br, block); err != nil || block[0] != 0 {
+		t.Fatalf("first block: %v %x", err, block[:3])
+	}
+	interrupt()
+	cancelled := false
+	for !cancelled {
+		if _, err := io.ReadFull(br, block[:3]); err != nil {
+			t.Fatalf("no cancel block before the end: %v", err)
+		}
+		n := int(block[1]) | int(block[2])<<8
+		cancelled = block[0] != 0
+		if _, err := io.ReadFull(br, block[:n]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := wait(); ExitCode(err) != ExInterrupted {
+		t.Errorf("exit %d (%v), want %d", ExitCode(err), err, ExInterrupted)
+	}
+}
