@@ -110,7 +110,7 @@ func (a *answerer) converse(ring *proto.Ring) {
 	leave(sb)
 }
 
-// invitation handles one INVITE: a file offer goes to offer, any other
+// invitation handles one invitation: a file offer goes to offer, any other
 // application is declined as not installed (nothing is ever launched).
 func (a *answerer) invitation(conv string, sb *proto.Switchboard, inv *proto.Invitation) {
 	if inv.IsFileOffer() && a.offer != nil {

@@ -50,6 +50,6 @@ func (l *listener) fileOffer(ctx context.Context, conv string, inv *proto.Invita
 	if inv.Size >= 0 {
 		size = fmt.Sprintf("%d bytes", inv.Size)
 	}
-	_, err := fmt.Fprintf(l.env.Stdout, "%s: [file offer %q, %s, %s]\n", escapeDisplay(inv.From), escapeDisplay(inv.File), size, answer)
+	_, err := fmt.Fprintf(l.env.Stdout, "%s: [file offer %s, %s, %s]\n", escapeDisplay(inv.From), quoteDisplay(inv.File), size, answer)
 	return err
 }

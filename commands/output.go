@@ -31,6 +31,10 @@ func escapeDisplay(s string) string {
 	return b.String()
 }
 
+// quoteDisplay is escapeDisplay between double quotes, for a name that
+// a peer chose inside a sentence.
+func quoteDisplay(s string) string { return `"` + escapeDisplay(s) + `"` }
+
 // needsEscape reports the runes escapeDisplay escapes: C0 and C1
 // controls, DEL, format characters (bidi overrides, zero-width spaces
 // and joiners, the byte-order mark) and the line and paragraph

@@ -34,7 +34,7 @@ type receivedFile struct {
 func (r *fileReceiver) offer(ctx context.Context, conv string, sb *proto.Switchboard, inv *proto.Invitation) {
 	if reason := r.refusal(inv); reason != "" {
 		if err := r.decline(ctx, sb, inv, proto.CancelReject); err == nil || errors.Is(err, proto.ErrBadInvitation) {
-			r.queue.push(listenEvent{warn: fmt.Sprintf("recvfile: declined %q from %s: %s", escapeDisplay(inv.File), escapeDisplay(inv.From), reason)})
+			r.queue.push(listenEvent{warn: fmt.Sprintf("recvfile: declined %s from %s: %s", quoteDisplay(inv.File), escapeDisplay(inv.From), reason)})
 		}
 		return
 	}
