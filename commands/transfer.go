@@ -75,7 +75,7 @@ func transferFailure(cmd, peer string, err error) error {
 		}
 	case errors.As(err, &ce):
 		te.what = fmt.Sprintf("%s: %s cancelled the transfer (%s)", cmd, who, escapeDisplay(string(ce.Code)))
-	case errors.Is(err, proto.ErrPeerLeft):
+	case errors.Is(err, proto.ErrPeerLeft), errors.Is(err, proto.ErrNoParticipants):
 		te.what, te.code = fmt.Sprintf("%s: %s left the conversation", cmd, who), ExUnavailable
 	case errors.Is(err, proto.ErrNotDelivered):
 		te.what, te.code = fmt.Sprintf("%s: the server could not deliver the offer to %s", cmd, who), ExUnavailable
