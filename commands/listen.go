@@ -102,14 +102,10 @@ type listener struct {
 	env     *Env
 	opts    listenOptions
 	account string
-	sess    *session
 	ns      *proto.Notification
+	convs   *answerer
 	queue   eventQueue
 	got     int
-
-	// stop ends the conversations and their pending answers.
-	stop  context.CancelFunc
-	convs *answerer
 }
 
 // runListen logs in, goes online and prints messages until told to stop.
@@ -130,37 +126,17 @@ func listen(ctx context.Context, env *Env, opts listenOptions) error {
 		return err
 	}
 	l := &listener{env: env, opts: opts, account: account}
-	done, stop := context.WithCancel(ctx)
-	l.stop = stop
-	defer stop()
 	l.queue.init(maxQueued)
-	so := opts.Session
-	so.Handler = func(ev proto.Event) {
-		if _, ok := ev.(*proto.Ring); ok { // presence and list events are not listen's business
-			l.push(listenEvent{ev: ev})
-		}
-	}
-	so.KeepAlive, so.BackgroundSync = listenKeepAlive, true
-	lctx, cancel := context.WithTimeout(ctx, env.opts.Timeout)
-	defer cancel()
-	s, err := env.login(lctx, account, so)
+	ring := func(r *proto.Ring) { l.push(listenEvent{ev: r}) }
+	on, err := env.stayOnline(ctx, account, opts.Session, ring, "listening")
 	if err != nil {
 		return err
 	}
-	l.sess, l.ns = s, s.Result.NS
-	l.convs = newAnswerer(done, env, l.ns)
+	defer on.close()
+	l.ns, l.convs = on.ns, on.convs
 	l.convs.event = func(conv string, ev proto.Event) { l.push(listenEvent{conv: conv, ev: ev}) }
 	l.convs.offer = l.declineOffer
 	l.convs.warn = func(msg string) { l.push(listenEvent{warn: "listen: " + msg}) }
-	defer l.close()
-	status := env.ownPresence(account, true)
-	if err := l.ns.SetStatus(lctx, status); err != nil {
-		return err
-	}
-	env.Warnf("listening as %s (%s)", account, status)
-	if status == proto.StatusHidden {
-		env.Warnf("while hidden nobody can invite you; msn status set online changes that")
-	}
 	if opts.onReady != nil {
 		opts.onReady()
 	}
@@ -238,13 +214,3 @@ func fromWanted(list []string, from string) bool {
 
 // push queues an event for the loop; it never blocks.
 func (l *listener) push(e listenEvent) { l.queue.push(e) }
-
-// close leaves every conversation and logs out.
-func (l *listener) close() {
-	l.stop()
-	ctx, cancel := context.WithTimeout(context.Background(), goodbyeWait)
-	defer cancel()
-	_ = l.ns.Logout(ctx)
-	l.convs.wait()
-	_ = l.sess.Close()
-}

@@ -155,43 +155,17 @@ func runRecvfile(ctx context.Context, env *Env, opts recvfileOptions) error {
 	}
 	r := &fileReceiver{env: env, opts: opts, account: account}
 	r.queue.init(maxQueued)
-	done, stop := context.WithCancel(ctx)
-	defer stop()
-	so := opts.Session
-	so.Handler = func(ev proto.Event) {
-		if _, ok := ev.(*proto.Ring); ok {
-			r.queue.push(listenEvent{ev: ev})
-		}
-	}
-	so.KeepAlive, so.BackgroundSync = listenKeepAlive, true
-	lctx, cancel := context.WithTimeout(ctx, env.opts.Timeout)
-	defer cancel()
-	s, err := env.login(lctx, account, so)
+	ring := func(ring *proto.Ring) { r.queue.push(listenEvent{ev: ring}) }
+	dir, _ := filepath.Abs(opts.Dir)
+	on, err := env.stayOnline(ctx, account, opts.Session, ring, "receiving files into "+dir)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	r.ns = s.Result.NS
-	r.convs = newAnswerer(done, env, r.ns)
+	defer on.close()
+	r.ns, r.convs = on.ns, on.convs
 	r.convs.event = func(string, proto.Event) {}
 	r.convs.offer = r.offer
 	r.convs.warn = func(msg string) { r.queue.push(listenEvent{warn: "recvfile: " + msg}) }
-	defer func() {
-		stop()
-		ctx, cancel := context.WithTimeout(context.Background(), goodbyeWait)
-		defer cancel()
-		_ = r.ns.Logout(ctx)
-		r.convs.wait()
-	}()
-	status := env.ownPresence(account, true)
-	if err := r.ns.SetStatus(lctx, status); err != nil {
-		return err
-	}
-	dir, _ := filepath.Abs(opts.Dir)
-	env.Warnf("receiving files as %s (%s) into %s", account, status, dir)
-	if status == proto.StatusHidden {
-		env.Warnf("while hidden nobody can invite you; msn status set online changes that")
-	}
 	if opts.onReady != nil {
 		opts.onReady()
 	}

@@ -159,7 +159,7 @@ func TestRecvfileFailures(t *testing.T) {
 			if code := ExitCode(err); code != tc.code {
 				t.Errorf("exit %d (%v), want %d", code, err, tc.code)
 			}
-			if !strings.HasPrefix(stderr.String(), "msn: receiving files as bob@example.com") ||
+			if !strings.HasPrefix(stderr.String(), "msn: receiving files into ") ||
 				!strings.Contains(stderr.String(), "\n"+tc.msg) {
 				t.Errorf("stderr %q, want a line %q", stderr, tc.msg)
 			}
