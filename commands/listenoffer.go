@@ -9,10 +9,11 @@ import (
 )
 
 // declineOffer answers a file offer for listen, on the conversation's
-// goroutine: it declines the offer unless --keep-offers, and passes it
-// to the loop to be shown.
+// goroutine: it declines the offer unless --keep-offers (whoever sent
+// it: listen takes no files), and passes it to the loop, which shows it
+// when --from lets it through.
 func (l *listener) declineOffer(ctx context.Context, conv string, sb *proto.Switchboard, inv *proto.Invitation) {
-	if !l.opts.KeepOffers && l.wanted(inv.From) {
+	if !l.opts.KeepOffers {
 		ctx, cancel := context.WithTimeout(ctx, l.env.opts.Timeout)
 		err := sb.CancelInvitation(ctx, inv, proto.CancelReject)
 		cancel()
