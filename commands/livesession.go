@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"sync"
 
 	"msn/proto"
 )
@@ -17,6 +18,7 @@ type liveSession struct {
 	// stop ends the conversations; release ends the login's context,
 	// under which the contact list sync goes on in the background.
 	stop, release context.CancelFunc
+	closed        sync.Once
 }
 
 // stayOnline logs account in for a long-running command: keep-alive, the
@@ -50,8 +52,12 @@ func (e *Env) stayOnline(ctx context.Context, account string, so sessionOptions,
 	return o, nil
 }
 
-// close leaves every conversation, logs out and closes the session.
-func (o *liveSession) close() {
+// close leaves every conversation, waits for their goroutines, logs out
+// and closes the session. Only the first call does anything.
+func (o *liveSession) close() { o.closed.Do(o.end) }
+
+// end is close's work.
+func (o *liveSession) end() {
 	o.stop()
 	ctx, cancel := context.WithTimeout(context.Background(), goodbyeWait)
 	defer cancel()

@@ -135,9 +135,10 @@ type fileReceiver struct {
 	convs   *answerer
 
 	// active counts transfers under way; bar is set while one of them
-	// shows the progress line.
+	// shows the progress line; cut is set when recvfile stopped one.
 	active atomic.Int32
 	bar    atomic.Bool
+	cut    atomic.Bool
 
 	handled int   // files received or failed
 	failed  int   // files failed
@@ -169,16 +170,27 @@ func runRecvfile(ctx context.Context, env *Env, opts recvfileOptions) error {
 	if opts.onReady != nil {
 		opts.onReady()
 	}
-	return r.finish(ctx, r.loop(ctx))
+	err = r.loop(ctx)
+	on.close() // transfers under way end first
+	r.drain()
+	return r.finish(ctx, err)
+}
+
+// drain reports the transfers that ended after the loop did.
+func (r *fileReceiver) drain() {
+	for _, e := range r.queue.take() {
+		if e.file != nil {
+			_ = r.result(e.file)
+		}
+	}
 }
 
 // finish judges how recvfile ended: an interrupt is the normal end
 // unless --count was not reached or a transfer was cut short (130); the
-// first failed transfer sets the
-// exit status of an otherwise clean end. Every failure has had its line
-// on stderr already.
+// first failed transfer sets the exit status of an otherwise clean end.
+// Every failure has had its line on stderr already.
 func (r *fileReceiver) finish(ctx context.Context, err error) error {
-	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) && r.opts.Count == 0 && r.active.Load() == 0 {
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) && r.opts.Count == 0 && !r.cut.Load() {
 		err = nil // an interrupt between transfers is how recvfile ends
 	}
 	if err != nil || r.first == nil {

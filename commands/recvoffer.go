@@ -44,8 +44,9 @@ func (r *fileReceiver) offer(ctx context.Context, conv string, sb *proto.Switchb
 	start := time.Now()
 	res.err = r.fetch(ctx, sb, inv, res)
 	res.took = time.Since(start)
-	if ctx.Err() != nil {
-		return // recvfile is stopping; the interrupt says enough
+	if res.err != nil && ctx.Err() != nil {
+		r.cut.Store(true) // recvfile is stopping; the interrupt says enough
+		return
 	}
 	r.queue.push(listenEvent{file: res})
 }
