@@ -32,18 +32,15 @@ type recvfileOptions struct {
 
 	// onReady, when set, is called once recvfile is online; tests use it.
 	onReady func()
-	// deadlines, when set, replaces the transfers' default deadlines;
-	// tests use it.
-	deadlines *msnftp.Options
+	// deadlines are the transfers' deadlines; the zero value means the
+	// defaults, and tests shorten them.
+	deadlines msnftp.Options
 }
 
 // transfer returns the MSNFTP options of one transfer, committing with
 // commit.
 func (o recvfileOptions) transfer(commit func() error) msnftp.Options {
-	var opts msnftp.Options
-	if o.deadlines != nil {
-		opts = *o.deadlines
-	}
+	opts := o.deadlines
 	opts.Commit = commit
 	return opts
 }

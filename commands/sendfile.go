@@ -31,9 +31,9 @@ type sendfileOptions struct {
 	PublicAddress netip.Addr // the address to advertise; invalid for the default
 	Session       sessionOptions
 
-	// deadlines, when set, replaces the transfer's default deadlines;
-	// tests use it.
-	deadlines *msnftp.Options
+	// deadlines are the transfer's deadlines; the zero value means the
+	// defaults, and tests shorten them.
+	deadlines msnftp.Options
 }
 
 // sendfileCommand returns msn sendfile.
@@ -226,11 +226,7 @@ func (s *fileSend) transfer(ctx context.Context, o *proto.Offer, ln *net.TCPList
 	}()
 	done := s.env.showProgress(s.name, s.size, &s.sent)
 	t := msnftp.Transfer{Handle: s.opts.To, Cookie: cookie, Size: s.size}
-	var deadlines msnftp.Options
-	if s.opts.deadlines != nil {
-		deadlines = *s.opts.deadlines
-	}
-	err = msnftp.Send(tctx, ln, t, s.sent.Reader(s.file), deadlines)
+	err = msnftp.Send(tctx, ln, t, s.sent.Reader(s.file), s.opts.deadlines)
 	done()
 	stop(nil)
 	<-watched

@@ -21,7 +21,7 @@ import (
 )
 
 // quickTransfer makes stalls fail within a fraction of a second.
-var quickTransfer = &msnftp.Options{Idle: 300 * time.Millisecond, Handshake: 2 * time.Second}
+var quickTransfer = msnftp.Options{Idle: 300 * time.Millisecond, Handshake: 2 * time.Second}
 
 // offerPeer is a demo account signed in through proto whose answer to a
 // file offer is scripted by the test.
