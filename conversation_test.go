@@ -64,7 +64,7 @@ func (p *presenceLog) reachable(srv *server.Server, email string) bool {
 	return p.visible[strings.ToLower(email)] && srv.Online(email)
 }
 
-// cmdOnline waits up to ten seconds until each account is signed in with
+// cmdOnline waits up to stepTimeout until each account is signed in with
 // a status others can see (a background msn listen is ready), or with
 // "!" until each is signed out: [!] online EMAIL...
 func cmdOnline(ts *testscript.TestScript, neg bool, args []string) {
@@ -73,7 +73,7 @@ func cmdOnline(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	w := worldOf(ts)
 	log := ts.Value(presenceLogKey{}).(*presenceLog)
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(stepTimeout)
 	for _, email := range args {
 		for {
 			ok := w.srv.Online(email)
@@ -97,7 +97,7 @@ func cmdContact(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 3 || (args[1] != "add" && args[1] != "block") {
 		ts.Fatalf("usage: contact owner add|block target")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
 	defer cancel()
 	ns := demoLogin(ts, ctx, args[0])
 	defer ns.Close()

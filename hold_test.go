@@ -90,7 +90,7 @@ func cmdHold(ts *testscript.TestScript, neg bool, args []string) {
 		status = s
 	}
 	h := heldOf(ts)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
 	defer cancel()
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -123,7 +123,7 @@ func cmdRelease(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("release: %s is not held", args[0])
 	}
 	delete(h.ns, args[0])
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
 	defer cancel()
 	ts.Check(ns.Logout(ctx))
 }
@@ -134,7 +134,7 @@ func cmdFillGroups(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: fillgroups email")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
 	defer cancel()
 	ns := demoLogin(ts, ctx, args[0])
 	defer ns.Close()
@@ -148,14 +148,14 @@ func cmdFillGroups(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Fatalf("fillgroups: the group table never filled up")
 }
 
-// cmdSignedIn waits up to ten seconds until each account has a
+// cmdSignedIn waits up to stepTimeout until each account has a
 // notification session: signedin EMAIL...
 func cmdSignedIn(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) == 0 {
 		ts.Fatalf("usage: signedin email...")
 	}
 	w := worldOf(ts)
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(stepTimeout)
 	for _, email := range args {
 		for !w.srv.Online(email) {
 			if time.Now().After(deadline) {
@@ -166,7 +166,7 @@ func cmdSignedIn(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// cmdWaitGrep waits up to ten seconds until a line of FILE matches
+// cmdWaitGrep waits up to stepTimeout until a line of FILE matches
 // REGEXP: waitgrep FILE REGEXP.
 func cmdWaitGrep(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
@@ -174,7 +174,7 @@ func cmdWaitGrep(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	re, err := regexp.Compile("(?m)" + args[1])
 	ts.Check(err)
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(stepTimeout)
 	for {
 		b, _ := os.ReadFile(ts.MkAbs(args[0]))
 		if re.Match(b) {

@@ -24,13 +24,36 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"go.uber.org/goleak"
 
 	"msn/keyring"
 	"msn/proto/server"
 )
 
+// stepTimeout bounds each wait of a script, and is the timeout every msn
+// command of a script runs with (MSN_TIMEOUT): every step takes well under
+// a second, so a stall fails the script instead of passing slowly.
+const stepTimeout = 5 * time.Second
+
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"msn": main})
+	testscript.Main(leakChecked{m}, map[string]func(){"msn": main})
+}
+
+// leakChecked runs the tests, then fails the run if goroutines are left
+// over. testscript.Main exits by itself, so goleak.VerifyTestMain, which
+// also exits, cannot wrap it.
+type leakChecked struct{ m *testing.M }
+
+// Run runs the tests and checks for leaked goroutines once they passed.
+func (l leakChecked) Run() int {
+	code := l.m.Run()
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintf(os.Stderr, "goleak: errors on successful test run: %v\n", err)
+			return 1
+		}
+	}
+	return code
 }
 
 // TestScripts runs the end-to-end scripts in commands/testdata/script,
@@ -141,6 +164,7 @@ func setupWorld(env *testscript.Env) error {
 	env.Setenv("XDG_STATE_HOME", filepath.Join(env.WorkDir, "state"))
 	env.Setenv("HOME", env.WorkDir)
 	env.Setenv("CLOSED_ADDR", closed)
+	env.Setenv("MSN_TIMEOUT", stepTimeout.String())
 	env.Values[worldKey{}] = w
 	return nil
 }
@@ -183,12 +207,12 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// cmdWaitFile waits up to ten seconds for a file to appear: waitfile FILE.
+// cmdWaitFile waits up to stepTimeout for a file to appear: waitfile FILE.
 func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: waitfile file")
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(stepTimeout)
 	for {
 		if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
 			return
@@ -322,7 +346,7 @@ func cmdRawServer(ts *testscript.TestScript, neg bool, args []string) {
 			go func() {
 				defer wg.Done()
 				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+				_ = c.SetDeadline(time.Now().Add(stepTimeout))
 				buf := make([]byte, 4096)
 				if _, err := c.Read(buf); err != nil {
 					return
