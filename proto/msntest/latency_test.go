@@ -34,7 +34,7 @@ func TestLatencyProxyForwardsBothWays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
 	if _, err := c.Write([]byte("PNG\r\n")); err != nil {
 		t.Fatal(err)
 	}

@@ -11,8 +11,10 @@ import (
 	"time"
 )
 
-// stepTimeout bounds the wait for each line the client must send.
-const stepTimeout = 10 * time.Second
+// stepTimeout bounds the wait for each line the client must send and for
+// each write to it. Over net.Pipe a step takes microseconds; a client that
+// stalls fails its script within the bound instead of passing slowly.
+const stepTimeout = 2 * time.Second
 
 // Play runs the script on conn, the server side of a connection, and
 // closes conn when done. It returns the first difference between what the

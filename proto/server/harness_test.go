@@ -15,6 +15,10 @@ import (
 	"msn/proto/server"
 )
 
+// stepTimeout bounds each read, write and request of a test: on loopback
+// a step takes milliseconds, so a stall fails instead of passing slowly.
+const stepTimeout = 2 * time.Second
+
 // fakeClock is a settable clock for ticket expiry.
 type fakeClock struct {
 	mu sync.Mutex
@@ -61,7 +65,7 @@ func newWorld(t *testing.T, cfg server.Config) *world {
 	}
 	w := &world{t: t, srv: srv, clock: clock, http: &http.Client{
 		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}},
-		Timeout:   5 * time.Second,
+		Timeout:   stepTimeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
@@ -103,7 +107,7 @@ type client struct {
 
 func (w *world) dial(addr string) *client {
 	w.t.Helper()
-	nc, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	nc, err := net.DialTimeout("tcp", addr, stepTimeout)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -114,7 +118,7 @@ func (w *world) dial(addr string) *client {
 
 func (c *client) write(s string) {
 	c.t.Helper()
-	c.nc.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	c.nc.SetWriteDeadline(time.Now().Add(stepTimeout))
 	if _, err := io.WriteString(c.nc, s); err != nil {
 		c.t.Fatalf("write %q: %v", s, err)
 	}
@@ -123,7 +127,7 @@ func (c *client) write(s string) {
 func (c *client) send(line string) { c.t.Helper(); c.write(line + "\r\n") }
 
 func (c *client) read() (string, error) {
-	c.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	c.nc.SetReadDeadline(time.Now().Add(stepTimeout))
 	l, err := c.br.ReadString('\n')
 	if err != nil {
 		return "", err
@@ -165,7 +169,7 @@ func (c *client) expectPrefix(prefix string) string {
 func (c *client) payload(n int) string {
 	c.t.Helper()
 	b := make([]byte, n)
-	c.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	c.nc.SetReadDeadline(time.Now().Add(stepTimeout))
 	if _, err := io.ReadFull(c.br, b); err != nil {
 		c.t.Fatal(err)
 	}

@@ -267,7 +267,7 @@ func (r *replayer) clientLine(e *event) {
 	}
 	// A write may fail once the server has dropped the connection; the
 	// following expectations decide.
-	c.nc.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	c.nc.SetWriteDeadline(time.Now().Add(stepTimeout))
 	io.WriteString(c.nc, text+"\r\n")
 }
 
