@@ -1,23 +1,3 @@
-// Package msntest plays scripted MSN servers and peers against a client,
-// for tests. A script is a golden transcript: "C:" lines the client must
-// send, "S:" lines the script answers with.
-//
-// Script syntax, one step per line:
-//
-//	# comment
-//	C: VER $1 MSNP8 CVR0      the client must send this; $1 binds to the TrID it used
-//	S: VER $1 MSNP8           sent to the client, with bound values substituted
-//	C: USR $4 TWN S *         * matches any one field
-//	S: MSG Hotmail Hotmail *  * as the last field of a payload line is the payload length
-//	| MIME-Version: 1.0       payload lines; joined with CRLF
-//	|                         an empty payload line (ends the header block)
-//	S: raw "QNG\n"            bytes sent exactly as the Go string literal says
-//	close                     the script closes the connection
-//	C: EOF                    the client must close the connection
-//	sleep 10ms                pause
-//
-// A payload's last line gets no CRLF unless a "|" line ends with "\r\n"
-// written as "|+": the text followed by CRLF.
 package msntest
 
 import (

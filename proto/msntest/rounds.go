@@ -1,0 +1,90 @@
+package msntest
+
+import "sync"
+
+// RoundClock counts the round trips on the critical path of one client
+// through the latency proxies that share it, by the rule in the package
+// documentation. Its zero value is ready to use.
+type RoundClock struct {
+	mu   sync.Mutex
+	gen  int // bumped by Reset; older connections are ignored
+	seen int // the highest round delivered to the client
+	max  int // the highest round reached
+}
+
+// Rounds returns the highest round reached since the clock started or was
+// last reset: the number of round trips on the client's critical path.
+func (c *RoundClock) Rounds() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.max
+}
+
+// Reset starts a new count at zero. Connections opened before it no
+// longer count, in either direction, for as long as they stay open.
+func (c *RoundClock) Reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.seen, c.max = 0, 0
+}
+
+// roundConn is the clock's view of one forwarded connection.
+type roundConn struct {
+	clock       *RoundClock
+	gen         int
+	established int // the round the TCP connect completes in
+	sent        int // the round of the latest chunk forwarded to the server
+}
+
+// connect registers a connection the client has just opened: the
+// connect is one round on top of what the client has received so far.
+func (c *RoundClock) connect() *roundConn {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	rc := &roundConn{clock: c, gen: c.gen, established: c.seen + 1, sent: c.seen}
+	c.max = max(c.max, rc.established)
+	return rc
+}
+
+// fromClient returns the round of a chunk just read from the client: the
+// latest round the client had received on any of its connections, and no
+// earlier than the connection's own completion.
+func (rc *roundConn) fromClient() int {
+	c := rc.clock
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return max(c.seen, rc.established)
+}
+
+// toServer records that a chunk of the given round is being forwarded to
+// the server.
+func (rc *roundConn) toServer(round int) {
+	c := rc.clock
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if rc.gen == c.gen {
+		rc.sent = max(rc.sent, round)
+	}
+}
+
+// fromServer returns the round of a chunk just read from the server: one
+// more than the latest chunk forwarded to the server on this connection.
+func (rc *roundConn) fromServer() int {
+	c := rc.clock
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return rc.sent + 1
+}
+
+// toClient records that a chunk of the given round is being delivered to
+// the client.
+func (rc *roundConn) toClient(round int) {
+	c := rc.clock
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if rc.gen == c.gen {
+		c.seen = max(c.seen, round)
+		c.max = max(c.max, round)
+	}
+}
