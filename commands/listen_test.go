@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"msn/proto"
+	"msn/proto/msntest"
 	"msn/proto/server"
 )
 
@@ -18,7 +19,7 @@ func TestListenPrintsHostileText(t *testing.T) {
 		time: time.Unix(0, 0), from: "mallory@example.com", name: "Bob\u202e\x1b[2J", conv: "1",
 		contentType: "text/plain", text: "hi\n\x1b]0;pwned\x07\u200b",
 	}
-	var out syncBuffer
+	var out msntest.SyncBuffer
 	l := &listener{env: &Env{Stdout: &out}, account: "bob@example.com"}
 	if err := l.print(in); err != nil {
 		t.Fatal(err)
@@ -27,7 +28,7 @@ func TestListenPrintsHostileText(t *testing.T) {
 		t.Errorf("text output %q, want %q", got, want)
 	}
 
-	out = syncBuffer{}
+	out = msntest.SyncBuffer{}
 	l.env.opts.JSON = true
 	if err := l.print(in); err != nil {
 		t.Fatal(err)

@@ -15,13 +15,14 @@ import (
 	"go.uber.org/goleak"
 
 	"msn/proto"
+	"msn/proto/msntest"
 	"msn/proto/server"
 )
 
 // recvfileAsBob runs msn recvfile --count count as bob into dir on its
 // own goroutine and returns once it is online.
 // With count 0 it runs until ctx ends.
-func (w *testWorld) recvfileAsBob(ctx context.Context, dir string, count int) (stdout, stderr *syncBuffer, wait func() error) {
+func (w *testWorld) recvfileAsBob(ctx context.Context, dir string, count int) (stdout, stderr *msntest.SyncBuffer, wait func() error) {
 	env, stdout, stderr := w.env("bob@example.com", strings.NewReader(""))
 	opts := recvfileOptions{Dir: dir, Count: count, MaxSize: 1 << 30, Session: w.session("bob@example.com"), deadlines: quickTransfer}
 	ready := make(chan struct{})

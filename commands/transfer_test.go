@@ -17,6 +17,7 @@ import (
 
 	"msn/proto"
 	"msn/proto/msnftp"
+	"msn/proto/msntest"
 	"msn/proto/server"
 )
 
@@ -81,7 +82,7 @@ func transferWorld(t *testing.T) (*testWorld, context.Context, *offerPeer) {
 
 // sendfileAsAlice runs msn sendfile as alice to bob on its own goroutine.
 // The file is size bytes (100,000 when 0).
-func (w *testWorld) sendfileAsAlice(t *testing.T, ctx context.Context, size int, opts sendfileOptions) (stdout, stderr *syncBuffer, wait func() error) {
+func (w *testWorld) sendfileAsAlice(t *testing.T, ctx context.Context, size int, opts sendfileOptions) (stdout, stderr *msntest.SyncBuffer, wait func() error) {
 	t.Helper()
 	if size == 0 {
 		size = 100000

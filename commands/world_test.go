@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"bytes"
 	"context"
 	"crypto/x509"
 	"io"
@@ -14,6 +13,7 @@ import (
 
 	"msn/keyring"
 	"msn/proto"
+	"msn/proto/msntest"
 	"msn/proto/passport"
 	"msn/proto/secret"
 	"msn/proto/server"
@@ -69,8 +69,8 @@ func (w *testWorld) passwordFile(account string) string {
 
 // env returns an Env acting as account with the global options set, as
 // parseGlobals would, over the given stdin and fresh output buffers.
-func (w *testWorld) env(account string, stdin io.Reader) (*Env, *syncBuffer, *syncBuffer) {
-	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+func (w *testWorld) env(account string, stdin io.Reader) (*Env, *msntest.SyncBuffer, *msntest.SyncBuffer) {
+	stdout, stderr := &msntest.SyncBuffer{}, &msntest.SyncBuffer{}
 	env := &Env{Stdout: stdout, Stderr: stderr, Stdin: stdin}
 	env.opts = globalOptions{
 		Account: account, Server: w.nsAddr, Nexus: w.nexus, Protocol: proto.MSNP8,
@@ -87,7 +87,7 @@ func (w *testWorld) session(account string) sessionOptions {
 // listen runs msn listen as account on its own goroutine until ctx ends
 // or the listen does, and returns once it is online; wait returns its
 // error.
-func (w *testWorld) listen(ctx context.Context, account string, opts listenOptions) (out *syncBuffer, wait func() error) {
+func (w *testWorld) listen(ctx context.Context, account string, opts listenOptions) (out *msntest.SyncBuffer, wait func() error) {
 	env, stdout, _ := w.env(account, strings.NewReader(""))
 	opts.Session = w.session(account)
 	ready := make(chan struct{})
@@ -251,22 +251,4 @@ func (p *testPeer) close() {
 	p.wg.Wait()
 	p.leaveAll(false)
 	_ = p.res.NS.Logout(context.Background())
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent use.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -1,7 +1,6 @@
 package proto
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -42,24 +41,6 @@ func (l *eventLog) all() []Event {
 	return append([]Event(nil), l.events...)
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // nsFromScript logs in over a script whose lines after USR OK are rest.
 func nsFromScript(t *testing.T, rest string, opts Options) (*Notification, *msntest.Dialer) {
 	t.Helper()
@@ -76,7 +57,7 @@ func nsFromScript(t *testing.T, rest string, opts Options) (*Notification, *msnt
 }
 
 func TestChallengeAnswered(t *testing.T) {
-	var debug syncBuffer
+	var debug msntest.SyncBuffer
 	n, d := nsFromScript(t, `
 S: CHL 0 15570131571988941333
 C: QRY $5 msmsgs@msnmsgr.com 32

@@ -1,33 +1,15 @@
 package server_test
 
 import (
-	"bytes"
 	"strings"
-	"sync"
 	"testing"
 
+	"msn/proto/msntest"
 	"msn/proto/server"
 )
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestWireLogHidesSecrets(t *testing.T) {
-	var log syncBuffer
+	var log msntest.SyncBuffer
 	w := newWorld(t, server.Config{Log: &log})
 	tk, _ := w.login("alice@example.com", "alicepass")
 	c := w.dial(w.srv.NSAddr())
