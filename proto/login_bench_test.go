@@ -4,11 +4,9 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,48 +21,20 @@ import (
 // oneWayDelay is the latency the benchmark proxies add in each direction.
 const oneWayDelay = 25 * time.Millisecond
 
-// latencyWorld is a local server reached only through latency proxies.
-type latencyWorld struct {
-	srv          *server.Server
-	ns, passport *msntest.LatencyProxy
-	roots        *x509.CertPool
+// newLatencyWorld starts a server with the demo accounts and the given
+// ticket policy, reached only through latency proxies.
+func newLatencyWorld(tb testing.TB, policy server.TicketPolicy, oneWay time.Duration) *msntest.LatencyWorld {
+	tb.Helper()
+	return msntest.NewLatencyWorld(tb, server.Config{Accounts: server.DemoAccounts(), Policy: policy}, oneWay)
 }
 
-func newLatencyWorld(b *testing.B, policy server.TicketPolicy) *latencyWorld {
-	b.Helper()
-	pp, err := msntest.NewLatencyProxy("", oneWayDelay)
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv, err := server.New(server.Config{Accounts: server.DemoAccounts(), Policy: policy, AdvertiseLogin: pp.Addr()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		b.Fatal(err)
-	}
-	u, _ := url.Parse(srv.NexusURL())
-	pp.SetTarget(u.Host)
-	ns, err := msntest.NewLatencyProxy(srv.NSAddr(), oneWayDelay)
-	if err != nil {
-		b.Fatal(err)
-	}
-	roots := x509.NewCertPool()
-	roots.AppendCertsFromPEM(srv.CACertPEM())
-	w := &latencyWorld{srv: srv, ns: ns, passport: pp, roots: roots}
-	b.Cleanup(func() { ns.Close(); pp.Close(); srv.Close() })
-	return w
-}
-
-func (w *latencyWorld) nexusURL() string { return "https://" + w.passport.Addr() + "/rdr/pprdr.asp" }
-
-// login signs alice in the way the msn commands do, then syncs the list
-// against the cached one, and returns the ticket and the list.
-func (w *latencyWorld) login(ctx context.Context, loginURL string, ticket secret.String, cached *ContactList) (secret.String, *ContactList, error) {
-	pp := passport.New(w.nexusURL(), w.roots)
+// latencyLogin signs alice in the way the msn commands do, then syncs the
+// list against the cached one, and returns the ticket and the list.
+func latencyLogin(ctx context.Context, w *msntest.LatencyWorld, loginURL string, ticket secret.String, cached *ContactList) (secret.String, *ContactList, error) {
+	pp := passport.New(w.NexusURL(), w.Roots())
 	pp.LoginURL = loginURL
 	defer pp.CloseIdle()
-	res, err := Login(ctx, LoginConfig{Server: w.ns.Addr(), Email: "alice@example.com", Ticket: ticket,
+	res, err := Login(ctx, LoginConfig{Server: w.NS.Addr(), Email: "alice@example.com", Ticket: ticket,
 		Password: password("alicepass"), Passport: pp})
 	if err != nil {
 		return secret.String{}, nil, err
@@ -78,12 +48,12 @@ func (w *latencyWorld) login(ctx context.Context, loginURL string, ticket secret
 }
 
 // loginLoop times b.N logins that start from the same cache.
-func (w *latencyWorld) loginLoop(b *testing.B, loginURL string, ticket secret.String, cached *ContactList) {
+func loginLoop(b *testing.B, w *msntest.LatencyWorld, loginURL string, ticket secret.String, cached *ContactList) {
 	ctx := context.Background()
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
-		if _, _, err := w.login(ctx, loginURL, ticket, cached); err != nil {
+		if _, _, err := latencyLogin(ctx, w, loginURL, ticket, cached); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -102,27 +72,27 @@ func reportRoundTrips(b *testing.B, start time.Time) {
 func BenchmarkLoginRoundTrips(b *testing.B) {
 	ctx := context.Background()
 	b.Run("fresh-first-ever", func(b *testing.B) {
-		w := newLatencyWorld(b, server.SingleUse)
-		w.loginLoop(b, "", secret.String{}, nil)
+		w := newLatencyWorld(b, server.SingleUse, oneWayDelay)
+		loginLoop(b, w, "", secret.String{}, nil)
 	})
 	b.Run("fresh", func(b *testing.B) {
-		w := newLatencyWorld(b, server.SingleUse)
-		_, list, err := w.login(ctx, "", secret.String{}, nil)
+		w := newLatencyWorld(b, server.SingleUse, oneWayDelay)
+		_, list, err := latencyLogin(ctx, w, "", secret.String{}, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		w.loginLoop(b, w.srv.LoginURL(), secret.String{}, list)
+		loginLoop(b, w, w.Server.LoginURL(), secret.String{}, list)
 	})
 	b.Run("cached-ticket", func(b *testing.B) {
-		w := newLatencyWorld(b, server.Reusable)
-		ticket, list, err := w.login(ctx, "", secret.String{}, nil)
+		w := newLatencyWorld(b, server.Reusable, oneWayDelay)
+		ticket, list, err := latencyLogin(ctx, w, "", secret.String{}, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		w.loginLoop(b, w.srv.LoginURL(), ticket, list)
+		loginLoop(b, w, w.Server.LoginURL(), ticket, list)
 	})
 	b.Run("naive", func(b *testing.B) {
-		w := newLatencyWorld(b, server.SingleUse)
+		w := newLatencyWorld(b, server.SingleUse, oneWayDelay)
 		start := time.Now()
 		for i := 0; i < b.N; i++ {
 			if err := naiveLogin(w); err != nil {
@@ -136,8 +106,8 @@ func BenchmarkLoginRoundTrips(b *testing.B) {
 // naiveLogin signs in one command at a time, caching nothing: a new TLS
 // connection for the nexus and another for the login server, and a full
 // list sync.
-func naiveLogin(w *latencyWorld) error {
-	nc, err := net.Dial("tcp", w.ns.Addr())
+func naiveLogin(w *msntest.LatencyWorld) error {
+	nc, err := net.Dial("tcp", w.NS.Addr())
 	if err != nil {
 		return err
 	}
@@ -161,7 +131,7 @@ func naiveLogin(w *latencyWorld) error {
 		return fmt.Errorf("challenge: %v %v", chal, err)
 	}
 	get := func(u, auth string) (http.Header, error) {
-		tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: w.roots}, DisableKeepAlives: true}
+		tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: w.Roots()}, DisableKeepAlives: true}
 		defer tr.CloseIdleConnections()
 		req, _ := http.NewRequest("GET", u, nil)
 		if auth != "" {
@@ -174,7 +144,7 @@ func naiveLogin(w *latencyWorld) error {
 		resp.Body.Close()
 		return resp.Header, nil
 	}
-	h, err := get(w.nexusURL(), "")
+	h, err := get(w.NexusURL(), "")
 	if err != nil {
 		return err
 	}
