@@ -3,7 +3,6 @@ package commands
 import (
 	"bytes"
 	"context"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,55 +19,40 @@ const benchOneWay = 25 * time.Millisecond
 // benchWorld is a local server with reusable tickets, reached only
 // through latency proxies, and the global flags that point msn at it.
 type benchWorld struct {
+	*msntest.LatencyWorld
 	dir  string
 	args []string
 }
 
-func newBenchWorld(b *testing.B) *benchWorld {
-	b.Helper()
-	pp, err := msntest.NewLatencyProxy("", benchOneWay)
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv, err := server.New(server.Config{Accounts: server.DemoAccounts(), Policy: server.Reusable, AdvertiseLogin: pp.Addr()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		b.Fatal(err)
-	}
-	u, _ := url.Parse(srv.NexusURL())
-	pp.SetTarget(u.Host)
-	ns, err := msntest.NewLatencyProxy(srv.NSAddr(), benchOneWay)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { ns.Close(); pp.Close(); srv.Close() })
-	dir := b.TempDir()
+func newBenchWorld(tb testing.TB, oneWay time.Duration) *benchWorld {
+	tb.Helper()
+	lw := msntest.NewLatencyWorld(tb, server.Config{Accounts: server.DemoAccounts(), Policy: server.Reusable}, oneWay)
+	dir := tb.TempDir()
 	ca := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(ca, srv.CACertPEM(), 0o644); err != nil {
-		b.Fatal(err)
+	if err := os.WriteFile(ca, lw.Server.CACertPEM(), 0o644); err != nil {
+		tb.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "alice.pw"), []byte("alicepass\n"), 0o600); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	b.Setenv("HOME", dir)
-	b.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
-	return &benchWorld{dir: dir, args: []string{"msn", "--server", ns.Addr(),
-		"--nexus", "https://" + pp.Addr() + "/rdr/pprdr.asp", "--ca-file", ca, "--keyring", "file"}}
+	tb.Setenv("HOME", dir)
+	tb.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	return &benchWorld{LatencyWorld: lw, dir: dir, args: []string{"msn", "--server", lw.NS.Addr(),
+		"--nexus", lw.NexusURL(), "--ca-file", ca, "--keyring", "file"}}
 }
 
 // run runs msn in process, from building the app to its exit code, the
 // way main does.
-func (w *benchWorld) run(b *testing.B, args ...string) {
+func (w *benchWorld) run(tb testing.TB, args ...string) {
+	tb.Helper()
 	var stdout, stderr bytes.Buffer
 	env := &Env{Stdout: &stdout, Stderr: &stderr, Stdin: strings.NewReader("")}
 	err := NewAppWithEnv(env).RunContext(context.Background(), append(append([]string{}, w.args...), args...))
 	if code := Report(&stderr, err); code != 0 {
-		b.Fatalf("msn %s: exit %d: %s", strings.Join(args, " "), code, stderr.String())
+		tb.Fatalf("msn %s: exit %d: %s", strings.Join(args, " "), code, stderr.String())
 	}
 	if !strings.Contains(stdout.String(), "bob@example.com") {
-		b.Fatalf("msn %s: no bob in %q", strings.Join(args, " "), stdout.String())
+		tb.Fatalf("msn %s: no bob in %q", strings.Join(args, " "), stdout.String())
 	}
 }
 
@@ -78,7 +62,7 @@ func (w *benchWorld) run(b *testing.B, args ...string) {
 // and TLS handshakes are included.
 func BenchmarkStatusRoundTrips(b *testing.B) {
 	b.Run("cached", func(b *testing.B) {
-		w := newBenchWorld(b)
+		w := newBenchWorld(b, benchOneWay)
 		w.run(b, "--account", "alice@example.com", "status", "--password-file", filepath.Join(w.dir, "alice.pw"))
 		w.run(b, "status") // the ticket, the list and the default account are cached now
 		b.ResetTimer()
@@ -88,7 +72,7 @@ func BenchmarkStatusRoundTrips(b *testing.B) {
 		reportBenchRoundTrips(b)
 	})
 	b.Run("nothing-cached", func(b *testing.B) {
-		w := newBenchWorld(b)
+		w := newBenchWorld(b, benchOneWay)
 		state := filepath.Join(w.dir, "state")
 		pw := filepath.Join(w.dir, "alice.pw")
 		b.ResetTimer()

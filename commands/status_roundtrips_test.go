@@ -1,0 +1,19 @@
+package commands
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// TestStatusRoundTrips counts the round trips of msn status with the
+// ticket and the contact list cached, from building the app to its exit,
+// through the latency proxies (see msntest), against the README's target.
+func TestStatusRoundTrips(t *testing.T) {
+	w := newBenchWorld(t, roundTripDelay)
+	w.args = append(w.args, "--timeout", roundTripTimeout.String())
+	w.run(t, "--account", "alice@example.com", "status", "--password-file", filepath.Join(w.dir, "alice.pw"))
+	w.run(t, "status") // the ticket, the list and the default account are cached now
+	w.Settle(t)
+	w.run(t, "status")
+	checkRoundTrips(t, w.LatencyWorld, "msn status, cached ticket and list", 5)
+}
