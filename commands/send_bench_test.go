@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,31 +18,27 @@ import (
 // oneWayDelay is the latency the benchmark proxies add in each direction.
 const oneWayDelay = 25 * time.Millisecond
 
-// newLatencyWorld starts a server reached only through proxies that add
-// oneWayDelay each way: to the notification server, to the switchboard
-// (advertised in its referrals and invitations) and to Passport.
-func newLatencyWorld(b *testing.B) *testWorld {
-	b.Helper()
-	proxy := func(target string) *msntest.LatencyProxy {
-		p, err := msntest.NewLatencyProxy(target, oneWayDelay)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { p.Close() })
-		return p
-	}
-	pp, sbp := proxy(""), proxy("")
-	w := newTestWorld(b, server.Config{Accounts: server.DemoAccounts(), Policy: server.Reusable,
-		AdvertiseLogin: pp.Addr(), AdvertiseSB: sbp.Addr()})
-	u, err := url.Parse(w.srv.NexusURL())
+// newLatencyWorld starts a server reached only through latency proxies
+// that add oneWay each way (see msntest.LatencyWorld), and a test world
+// whose commands go through them.
+func newLatencyWorld(tb testing.TB, oneWay time.Duration) (*testWorld, *msntest.LatencyWorld) {
+	tb.Helper()
+	lw := msntest.NewLatencyProxies(tb, oneWay)
+	w := newTestWorld(tb, lw.Advertise(server.Config{Accounts: server.DemoAccounts(), Policy: server.Reusable}))
+	lw.Front(w.srv)
+	w.nsAddr, w.nexus = lw.NS.Addr(), lw.NexusURL()
+	return w, lw
+}
+
+// sendPing runs msn send of "ping" from alice to bob.
+func sendPing(ctx context.Context, w *testWorld) error {
+	env, _, stderr := w.env("alice@example.com", strings.NewReader(""))
+	err := runSend(ctx, env, sendOptions{Recipients: []string{"bob@example.com"}, Text: "ping", HasText: true,
+		Window: sendWindow, Session: w.session("alice@example.com")})
 	if err != nil {
-		b.Fatal(err)
+		return fmt.Errorf("send: %w; %s", err, stderr)
 	}
-	pp.SetTarget(u.Host)
-	sbp.SetTarget(w.srv.SBAddr())
-	w.nsAddr = proxy(w.srv.NSAddr()).Addr()
-	w.nexus = "https://" + pp.Addr() + u.Path
-	return w
+	return nil
 }
 
 // reportRoundTrips reports the time of one operation in round trips of
@@ -59,7 +54,7 @@ func reportRoundTrips(b *testing.B, elapsed time.Duration) {
 // reaching it, its connection to the switchboard and its answer) is
 // included. "naive" does the same one command at a time.
 func BenchmarkSendRoundTrips(b *testing.B) {
-	w := newLatencyWorld(b)
+	w, _ := newLatencyWorld(b, oneWayDelay)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	_, wait := w.listen(ctx, "bob@example.com", listenOptions{})
@@ -68,11 +63,8 @@ func BenchmarkSendRoundTrips(b *testing.B) {
 		wait()
 	}()
 	send := func() {
-		env, _, stderr := w.env("alice@example.com", strings.NewReader(""))
-		err := runSend(ctx, env, sendOptions{Recipients: []string{"bob@example.com"}, Text: "ping", HasText: true,
-			Window: sendWindow, Session: w.session("alice@example.com")})
-		if err != nil {
-			b.Fatalf("send: %v; %s", err, stderr)
+		if err := sendPing(ctx, w); err != nil {
+			b.Fatal(err)
 		}
 	}
 	send() // caches the ticket, the server and the contact list
