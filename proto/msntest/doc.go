@@ -22,10 +22,11 @@
 // # Counting round trips
 //
 // A LatencyProxy delays every chunk of data it forwards by a fixed one-way
-// delay, and counts round trips on a RoundClock from what it forwards,
-// whatever the delay and however the goroutines are scheduled. The
-// proxies in front of one client's servers share one clock; each chunk
-// carries a round:
+// delay, and counts round trips on a RoundClock from the order of what it
+// forwards, not from wall time, so the count does not depend on the
+// delay's size (a delay of a few milliseconds only keeps each round's
+// deliveries apart from the scheduler's noise). The proxies in front of
+// one client's servers share one clock; each chunk carries a round:
 //
 //   - A TCP connect is one round: the connection completes in the round
 //     after the latest one the client had received on any connection.
