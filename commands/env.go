@@ -118,7 +118,7 @@ func (e *Env) extraRoots() (*x509.CertPool, error) {
 	if e.opts.CAFile == "" {
 		return nil, nil
 	}
-	pem, err := readBounded(e.opts.CAFile, 1<<20)
+	pem, err := keyring.ReadFile(e.opts.CAFile, 1<<20)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, withCode(ExNoInput, fmt.Errorf("--ca-file: %w", err))
 	}
@@ -149,22 +149,4 @@ func (e *Env) printJSON(v any) error {
 	}
 	_, err = fmt.Fprintf(e.Stdout, "%s\n", b)
 	return err
-}
-
-// readBounded reads at most limit bytes of the file at path, failing when
-// it is larger.
-func readBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, limit)
-	}
-	return b, nil
 }

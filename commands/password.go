@@ -8,12 +8,12 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"strings"
 	"time"
 
 	"golang.org/x/term"
 
+	"msn/commands/shell"
 	"msn/keyring"
 	"msn/proto/secret"
 )
@@ -146,13 +146,8 @@ func passwordFromFile(path string) (secret.String, error) {
 // output. The command's stderr goes to stderr.
 func passwordFromCommand(ctx context.Context, command string, stderr io.Writer) (secret.String, error) {
 	out := &limitedBuffer{limit: maxPassword + 2}
-	cmd := exec.CommandContext(ctx, "sh", "-c", command)
-	cmd.Stdout = out
-	// Through a pipe, not the file itself, so that WaitDelay can stop
-	// waiting for a child that keeps stderr open.
-	cmd.Stderr = struct{ io.Writer }{stderr}
-	cmd.WaitDelay = time.Second
-	if err := cmd.Run(); err != nil {
+	err := shell.Run(ctx, shell.Command{Line: command, Stdout: out, Stderr: stderr, WaitDelay: time.Second})
+	if err != nil {
 		if ctx.Err() != nil {
 			return secret.String{}, fmt.Errorf("--password-command: %w", ctx.Err())
 		}
