@@ -37,6 +37,11 @@ type Env struct {
 
 	warnMu sync.Mutex
 	warned map[string]bool
+
+	// budgetOnce fixes deadline, the end of the command's --timeout
+	// budget, on first use.
+	budgetOnce sync.Once
+	deadline   time.Time
 }
 
 // globalOptions holds the global flags after parsing.

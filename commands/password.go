@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/term"
 
+	"msn/commands/session"
 	"msn/commands/shell"
 	"msn/keyring"
 	"msn/proto/secret"
@@ -50,7 +51,7 @@ func (p passwordSources) explicit() bool { return p.Stdin || p.File != "" || p.C
 // can supply one.
 var errNoPasswordSource = &codedError{
 	code: ExConfig,
-	err:  errors.New("no password source"),
+	err:  session.ErrNoPasswordSource,
 	hint: "use --password-stdin, --password-file or --password-command, or run msn login --save-password once",
 }
 
@@ -70,7 +71,7 @@ func (e *Env) readPassword(ctx context.Context, src passwordSources, store *keyr
 		return pw, false, err
 	}
 	if store != nil {
-		saved, err := store.Password(account)
+		saved, err := store.Account(account).Password()
 		if err == nil && !saved.Empty() {
 			return saved, true, nil
 		}
