@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"sync"
 	"time"
@@ -37,6 +38,10 @@ type Env struct {
 
 	warnMu sync.Mutex
 	warned map[string]bool
+
+	// dial, when set, replaces the network for every MSN connection
+	// (tests).
+	dial func(ctx context.Context, network, addr string) (net.Conn, error)
 
 	// budgetOnce fixes deadline, the end of the command's --timeout
 	// budget, on first use.
@@ -139,7 +144,7 @@ func (e *Env) extraRoots() (*x509.CertPool, error) {
 
 // protoOptions returns the engine options from the global flags.
 func (e *Env) protoOptions() proto.Options {
-	o := proto.Options{AllowPrivate: e.opts.AllowPrivate}
+	o := proto.Options{AllowPrivate: e.opts.AllowPrivate, Dial: e.dial}
 	if e.opts.Debug {
 		o.Debug = e.Stderr
 	}
