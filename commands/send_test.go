@@ -205,7 +205,7 @@ func TestSendWaitOnline(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- runSend(context.Background(), env, sendOptions{Recipients: []string{"bob@example.com"}, Text: "late", HasText: true,
-			WaitOnline: 20 * time.Second, Window: sendWindow, Session: w.session("alice@example.com")})
+			WaitOnline: 5 * time.Second, Window: sendWindow, Session: w.session("alice@example.com")})
 	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for !w.srv.Online("alice@example.com") {
