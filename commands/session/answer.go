@@ -13,8 +13,8 @@ const (
 	// MaxConversations bounds the conversations answered or open at
 	// once; more rings are ignored.
 	MaxConversations = 16
-	// MaxPendingInvites bounds the invitations one conversation holds
-	// while an earlier one is being handled; more are dropped.
+	// MaxPendingInvites bounds the invitations waiting in one
+	// conversation while earlier ones are handled; more are dropped.
 	MaxPendingInvites = 8
 )
 
@@ -95,7 +95,7 @@ func (a *Answerer) Wait() { a.wg.Wait() }
 func (a *Answerer) converse(ring *proto.Ring) {
 	conv := ring.SessionID
 	left := make(chan struct{}, 1)
-	invites := make(chan *proto.Invitation, MaxPendingInvites)
+	invites := NewQueue[*proto.Invitation](MaxPendingInvites)
 	handler := func(ev proto.Event) {
 		switch e := ev.(type) {
 		case *proto.Left:
@@ -107,9 +107,7 @@ func (a *Answerer) converse(ring *proto.Ring) {
 			if e.Command != proto.InviteCommand {
 				return // a reply nobody waits for
 			}
-			select {
-			case invites <- e:
-			default:
+			if !invites.Push(e) {
 				a.Trouble(Trouble{Kind: TooManyInvitations, From: e.From})
 			}
 			return
@@ -126,7 +124,7 @@ func (a *Answerer) converse(ring *proto.Ring) {
 		return
 	}
 	defer sb.Close()
-	for len(sb.Participants()) > 0 || len(invites) > 0 {
+	for len(sb.Participants()) > 0 || invites.Len() > 0 {
 		select {
 		case <-sb.Done():
 			return
@@ -134,8 +132,10 @@ func (a *Answerer) converse(ring *proto.Ring) {
 			leave(sb)
 			return
 		case <-left:
-		case inv := <-invites:
-			a.invitation(conv, sb, inv)
+		case <-invites.Ready():
+			for _, inv := range invites.Take() {
+				a.invitation(conv, sb, inv)
+			}
 		}
 	}
 	leave(sb)

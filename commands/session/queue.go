@@ -19,20 +19,29 @@ func NewQueue[T any](max int) *Queue[T] {
 	return &Queue[T]{max: max, ready: make(chan struct{}, 1)}
 }
 
-// Push adds v, or counts it as dropped when the queue is full. It never
-// blocks.
-func (q *Queue[T]) Push(v T) {
+// Push adds v and reports true, or counts it as dropped and reports
+// false when the queue is full. It never blocks.
+func (q *Queue[T]) Push(v T) bool {
 	q.mu.Lock()
-	if len(q.items) >= q.max {
-		q.dropped++
-	} else {
+	kept := len(q.items) < q.max
+	if kept {
 		q.items = append(q.items, v)
+	} else {
+		q.dropped++
 	}
 	q.mu.Unlock()
 	select {
 	case q.ready <- struct{}{}:
 	default:
 	}
+	return kept
+}
+
+// Len returns how many events wait.
+func (q *Queue[T]) Len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.items)
 }
 
 // Ready has a value when events may be waiting; Take them then.

@@ -13,7 +13,12 @@ func TestQueueKeepsOrderAndCountsDrops(t *testing.T) {
 	default:
 	}
 	for i := 1; i <= 5; i++ {
-		q.Push(i)
+		if kept := q.Push(i); kept != (i <= 3) {
+			t.Fatalf("Push(%d) kept = %v", i, kept)
+		}
+	}
+	if q.Len() != 3 {
+		t.Fatalf("Len = %d, want 3", q.Len())
 	}
 	select {
 	case <-q.Ready():
