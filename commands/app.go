@@ -1,6 +1,9 @@
 // Package commands holds the msn command-line interface: the app, its
-// global flags, one file per command, and the mapping of errors to exit
-// codes.
+// global flags, one file per command, output helpers, and the mapping of
+// errors to exit codes. Commands parse flags and print; being signed in
+// (login with the cache, conversations, answering rings, presence) is
+// package commands/session, reached through env_session.go, and running
+// a user's shell command is package commands/shell.
 package commands
 
 import (

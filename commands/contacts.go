@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"msn/commands/session"
 	"msn/proto"
 )
 
@@ -37,7 +38,7 @@ func contactsCommand(env *Env) *cli.Command {
 }
 
 // listFunc is what a contact-list command does once logged in.
-type listFunc = func(ctx context.Context, s *session) error
+type listFunc = func(ctx context.Context, s *session.Session) error
 
 // listAction returns the Action of a contact-list command that takes at
 // most nargs arguments: prepare reads and checks the arguments and flags
@@ -67,15 +68,15 @@ func runWithList(ctx context.Context, env *Env, src passwordSources, fn listFunc
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, env.opts.Timeout)
+	ctx, cancel := env.budget(ctx, 0)
 	defer cancel()
-	s, err := env.login(ctx, account, sessionOptions{Password: src})
+	s, err := env.openSession(ctx, account, sessionOptions{Password: src}, session.Options{})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	err = fn(ctx, s)
-	hangUp(s.Result.NS)
+	s.HangUp()
 	return err
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"msn/commands/session"
 	"msn/proto"
 )
 
@@ -31,7 +32,7 @@ func contactsAddCommand(env *Env) *cli.Command {
 				return nil, err
 			}
 			group, nick := c.String("group"), c.String("nick")
-			return func(ctx context.Context, s *session) error {
+			return func(ctx context.Context, s *session.Session) error {
 				return addContact(ctx, env, s, email, group, nick)
 			}, nil
 		}),
@@ -42,10 +43,10 @@ func contactsAddCommand(env *Env) *cli.Command {
 // on the allow list; both requests go out together. What the synced list
 // already shows is not asked again, and asking for nothing new is an
 // error (exit 65).
-func addContact(ctx context.Context, env *Env, s *session, email, groupName, nick string) error {
+func addContact(ctx context.Context, env *Env, s *session.Session, email, groupName, nick string) error {
 	group := proto.NoGroup
 	needFL, needAL, blocked := true, true, false
-	err := s.withList(ctx, func(cl *proto.ContactList) error {
+	err := s.WithList(ctx, func(cl *proto.ContactList) error {
 		if groupName != "" {
 			g, err := lookupGroup(cl, groupName)
 			if err != nil {
@@ -78,7 +79,7 @@ func addContact(ctx context.Context, env *Env, s *session, email, groupName, nic
 		}
 		return withCode(ExDataErr, fmt.Errorf("%s is already in %s", email, where))
 	}
-	ns := s.Result.NS
+	ns := s.NS()
 	var wg sync.WaitGroup
 	var fl, al *proto.ListChange
 	var flErr, alErr error
@@ -97,7 +98,7 @@ func addContact(ctx context.Context, env *Env, s *session, email, groupName, nic
 	// so that the forward-list name stays.
 	for _, ch := range []*proto.ListChange{al, fl} {
 		if ch != nil {
-			s.applyList(ch)
+			s.ApplyList(ch)
 		}
 	}
 	blocked = blocked || errors.Is(alErr, &proto.ServerError{Code: 219})
@@ -137,10 +138,10 @@ func contactsRemoveCommand(env *Env) *cli.Command {
 				return nil, err
 			}
 			groupName := c.String("group")
-			return func(ctx context.Context, s *session) error {
+			return func(ctx context.Context, s *session.Session) error {
 				group := proto.NoGroup
 				if groupName != "" {
-					err := s.withList(ctx, func(cl *proto.ContactList) error {
+					err := s.WithList(ctx, func(cl *proto.ContactList) error {
 						g, err := lookupGroup(cl, groupName)
 						if err == nil {
 							group = g.ID
@@ -151,14 +152,14 @@ func contactsRemoveCommand(env *Env) *cli.Command {
 						return err
 					}
 				}
-				ch, err := s.Result.NS.RemoveContact(ctx, proto.ForwardList, email, group)
+				ch, err := s.NS().RemoveContact(ctx, proto.ForwardList, email, group)
 				if err != nil {
 					if groupName != "" && errors.Is(err, &proto.ServerError{Code: 225}) {
 						return &listError{msg: fmt.Sprintf("%s is not in group %s", email, quote(groupName)), err: err}
 					}
 					return explainList(err, email, proto.ForwardList)
 				}
-				s.applyList(ch)
+				s.ApplyList(ch)
 				return reportChange(env, s.Account, "remove", email, []proto.List{proto.ForwardList}, groupName)
 			}, nil
 		}),
@@ -177,8 +178,8 @@ func contactsMoveCommand(env *Env, name, usage string) *cli.Command {
 			if err != nil {
 				return nil, err
 			}
-			return func(ctx context.Context, s *session) error {
-				ns := s.Result.NS
+			return func(ctx context.Context, s *session.Session) error {
+				ns := s.NS()
 				var ch *proto.ListChange
 				var err error
 				list := proto.BlockList
@@ -199,7 +200,7 @@ func contactsMoveCommand(env *Env, name, usage string) *cli.Command {
 				if err != nil {
 					return explainList(err, email, list)
 				}
-				s.applyList(ch)
+				s.ApplyList(ch)
 				return reportChange(env, s.Account, name, email, []proto.List{list}, "")
 			}, nil
 		}),
@@ -245,11 +246,11 @@ func reportChange(env *Env, account, change, email string, lists []proto.List, g
 
 // notAlready fails with exit 65 when the synced list shows that block or
 // allow would change nothing.
-func notAlready(ctx context.Context, s *session, email, op string, list proto.List) error {
+func notAlready(ctx context.Context, s *session.Session, email, op string, list proto.List) error {
 	if op == "unblock" {
 		return nil // the server says when there is nothing to unblock
 	}
-	return s.withList(ctx, func(cl *proto.ContactList) error {
+	return s.WithList(ctx, func(cl *proto.ContactList) error {
 		if c := cl.Contact(email); c != nil && c.Lists.Has(list) {
 			return withCode(ExDataErr, fmt.Errorf("%s is already on your %s list", email, list.Name()))
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"msn/commands/session"
 	"msn/proto"
 )
 
@@ -28,8 +29,8 @@ func contactsListCommand(env *Env) *cli.Command {
 				only = l
 			}
 			group := c.String("group")
-			return func(ctx context.Context, s *session) error {
-				return s.withList(ctx, func(cl *proto.ContactList) error {
+			return func(ctx context.Context, s *session.Session) error {
+				return s.WithList(ctx, func(cl *proto.ContactList) error {
 					contacts := cl.Contacts()
 					if only != 0 {
 						contacts = cl.On(only)
@@ -55,8 +56,8 @@ func contactsPendingCommand(env *Env) *cli.Command {
 		Usage: "list the people who added you and whom you have neither allowed nor blocked",
 		Flags: passwordFlags(),
 		Action: listAction(env, 0, func(*cli.Context) (listFunc, error) {
-			return func(ctx context.Context, s *session) error {
-				return s.withList(ctx, func(cl *proto.ContactList) error {
+			return func(ctx context.Context, s *session.Session) error {
+				return s.WithList(ctx, func(cl *proto.ContactList) error {
 					pending := cl.Pending()
 					if len(pending) > 0 && !env.opts.JSON {
 						env.Warnf("answer with msn contacts allow EMAIL or msn contacts block EMAIL")

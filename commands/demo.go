@@ -77,7 +77,7 @@ func (d *demo) login(ctx context.Context, pc *passport.Client, a server.Account,
 
 // runDemo starts the embedded server and walks through the steps.
 func runDemo(ctx context.Context, env *Env) error {
-	ctx, cancel := context.WithTimeout(ctx, env.opts.Timeout)
+	ctx, cancel := env.budget(ctx, 0)
 	defer cancel()
 	d := &demo{env: env, last: time.Now()}
 	alice, bob, err := demoPair(server.DemoAccounts())

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"msn/commands/session"
 	"msn/proto"
 	"msn/proto/passport"
 	"msn/proto/secret"
@@ -16,7 +17,7 @@ import (
 type demoWatcher struct {
 	name  string
 	res   *proto.LoginResult
-	board *presenceBoard
+	board *session.Presence
 }
 
 // contacts shows two accounts that do not know each other adding each
@@ -70,11 +71,11 @@ func (d *demo) contacts(ctx context.Context) error {
 
 // watch signs a demo account in, fetches its list and goes online.
 func (d *demo) watch(ctx context.Context, acct server.Account) (*demoWatcher, error) {
-	w := &demoWatcher{name: short(acct.Email), board: newPresenceBoard()}
+	w := &demoWatcher{name: short(acct.Email), board: session.NewPresence(maxQueuedChanges)}
 	pc := passport.New(d.srv.NexusURL(), d.pool)
 	defer pc.CloseIdle()
 	opts := d.env.protoOptions()
-	opts.Handler = w.board.handle
+	opts.Handler = w.board.Handle
 	res, err := proto.Login(ctx, proto.LoginConfig{
 		Server: d.srv.NSAddr(), Email: acct.Email, Protocol: proto.MSNP8, Passport: pc, Options: opts,
 		Password: func(context.Context) (secret.String, error) { return secret.New(acct.Password), nil },
@@ -105,14 +106,14 @@ func (d *demo) add(ctx context.Context, who, other *demoWatcher) error {
 		return fmt.Errorf("demo: %s allows %s: %w", who.name, other.name, err)
 	}
 	for {
-		changes, _ := other.board.take()
+		changes := other.board.Changes().Take()
 		for _, c := range changes {
 			if c.Reverse == "added" && strings.EqualFold(c.Email, who.res.Handle) {
 				return d.step("%s added %s; %s was told", who.name, other.name, other.name)
 			}
 		}
 		select {
-		case <-other.board.wake:
+		case <-other.board.Changes().Ready():
 		case <-ctx.Done():
 			return fmt.Errorf("demo: %s was not told: %w", other.name, ctx.Err())
 		}
@@ -122,11 +123,12 @@ func (d *demo) add(ctx context.Context, who, other *demoWatcher) error {
 // await waits until w's board shows email online (or offline).
 func (d *demo) await(ctx context.Context, w *demoWatcher, email string, wantOnline bool) error {
 	for {
-		if p, ok := w.board.lookup(email); ok && online(p.Status) == wantOnline {
+		changed := w.board.Changed()
+		if p, ok := w.board.Lookup(email); ok && session.IsOnline(p.Status) == wantOnline {
 			return nil
 		}
 		select {
-		case <-w.board.wake:
+		case <-changed:
 		case <-ctx.Done():
 			return fmt.Errorf("demo: %s did not see %s change: %w", w.name, email, ctx.Err())
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"sync"
 	"time"
@@ -37,6 +38,15 @@ type Env struct {
 
 	warnMu sync.Mutex
 	warned map[string]bool
+
+	// dial, when set, replaces the network for every MSN connection
+	// (tests).
+	dial func(ctx context.Context, network, addr string) (net.Conn, error)
+
+	// budgetOnce fixes deadline, the end of the command's --timeout
+	// budget, on first use.
+	budgetOnce sync.Once
+	deadline   time.Time
 }
 
 // globalOptions holds the global flags after parsing.
@@ -118,7 +128,7 @@ func (e *Env) extraRoots() (*x509.CertPool, error) {
 	if e.opts.CAFile == "" {
 		return nil, nil
 	}
-	pem, err := readBounded(e.opts.CAFile, 1<<20)
+	pem, err := keyring.ReadFile(e.opts.CAFile, 1<<20)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, withCode(ExNoInput, fmt.Errorf("--ca-file: %w", err))
 	}
@@ -134,7 +144,7 @@ func (e *Env) extraRoots() (*x509.CertPool, error) {
 
 // protoOptions returns the engine options from the global flags.
 func (e *Env) protoOptions() proto.Options {
-	o := proto.Options{AllowPrivate: e.opts.AllowPrivate}
+	o := proto.Options{AllowPrivate: e.opts.AllowPrivate, Dial: e.dial}
 	if e.opts.Debug {
 		o.Debug = e.Stderr
 	}
@@ -149,22 +159,4 @@ func (e *Env) printJSON(v any) error {
 	}
 	_, err = fmt.Fprintf(e.Stdout, "%s\n", b)
 	return err
-}
-
-// readBounded reads at most limit bytes of the file at path, failing when
-// it is larger.
-func readBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, limit)
-	}
-	return b, nil
 }

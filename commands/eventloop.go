@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"msn/commands/session"
 	"msn/proto"
 )
 
@@ -18,7 +19,7 @@ type eventLoop struct {
 	cmd   string // the command, for messages: "listen"
 	what  string // what --idle waits for: "message"
 	ns    *proto.Notification
-	queue *eventQueue
+	queue *session.Queue[listenEvent]
 	idle  time.Duration
 	// busy, when set, holds the idle timer off while it reports true (a
 	// transfer under way).
@@ -49,8 +50,8 @@ func (lp *eventLoop) run(ctx context.Context) error {
 				continue
 			}
 			return &codedError{code: ExTempFail, err: fmt.Errorf("%s: no %s within --idle %s", lp.cmd, lp.what, lp.idle)}
-		case <-lp.queue.ready:
-			for _, e := range lp.queue.take() {
+		case <-lp.queue.Ready():
+			for _, e := range lp.queue.Take() {
 				counted, done, err := lp.handle(e)
 				if err != nil || done {
 					return err
@@ -59,7 +60,7 @@ func (lp *eventLoop) run(ctx context.Context) error {
 					timer.Reset(lp.idle)
 				}
 			}
-			if n := lp.queue.takeDropped(); n > 0 {
+			if n := lp.queue.TakeDropped(); n > 0 {
 				lp.env.errorf("%s: dropped %d event(s): they came faster than they could be handled", lp.cmd, n)
 			}
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"msn/commands/session"
 	"msn/keyring"
 	"msn/proto"
 	"msn/proto/passport"
@@ -86,7 +87,7 @@ func ExitCode(err error) int {
 	if isTimeout(err) {
 		return ExTempFail
 	}
-	if isDialError(err) {
+	if session.Unreachable(err) {
 		return ExNoHost
 	}
 	return otherCode(err)
@@ -152,24 +153,6 @@ func isTimeout(err error) bool {
 	}
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
-}
-
-// isDialError reports a server that could not be reached at all.
-func isDialError(err error) bool {
-	var pe *passport.NetError
-	if errors.As(err, &pe) {
-		return true
-	}
-	var oe *net.OpError
-	if errors.As(err, &oe) && oe.Op == "dial" {
-		return true
-	}
-	var de *net.DNSError
-	if errors.As(err, &de) {
-		return true
-	}
-	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EHOSTUNREACH) ||
-		errors.Is(err, syscall.ENETUNREACH)
 }
 
 // otherCode maps what is left: connections that broke, certificates,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"msn/commands/session"
 	"msn/proto"
 )
 
@@ -18,8 +19,8 @@ func groupsCommand(env *Env) *cli.Command {
 		Usage: "list your groups with the number of contacts in each",
 		Flags: passwordFlags(),
 		Action: listAction(env, 0, func(*cli.Context) (listFunc, error) {
-			return func(ctx context.Context, s *session) error {
-				return s.withList(ctx, func(cl *proto.ContactList) error {
+			return func(ctx context.Context, s *session.Session) error {
+				return s.WithList(ctx, func(cl *proto.ContactList) error {
 					return printGroups(env, s.Account, cl)
 				})
 			}, nil
@@ -78,7 +79,7 @@ func groupEditCommand(env *Env, name, argsUsage, usage string, nargs int) *cli.C
 					return nil, usageErrorf("group %s: empty group name", name)
 				}
 			}
-			return func(ctx context.Context, s *session) error {
+			return func(ctx context.Context, s *session.Session) error {
 				return editGroup(ctx, env, s, name, args)
 			}, nil
 		}),
@@ -86,10 +87,10 @@ func groupEditCommand(env *Env, name, argsUsage, usage string, nargs int) *cli.C
 }
 
 // editGroup runs group add, rename or remove.
-func editGroup(ctx context.Context, env *Env, s *session, op string, args []string) error {
-	ns := s.Result.NS
+func editGroup(ctx context.Context, env *Env, s *session.Session, op string, args []string) error {
+	ns := s.NS()
 	var id int
-	err := s.withList(ctx, func(cl *proto.ContactList) error {
+	err := s.WithList(ctx, func(cl *proto.ContactList) error {
 		g := cl.GroupByName(args[0])
 		switch {
 		case op == "add" && g != nil:
@@ -120,7 +121,7 @@ func editGroup(ctx context.Context, env *Env, s *session, op string, args []stri
 	if err != nil {
 		return explainGroup(err, args[0])
 	}
-	s.applyList(ch)
+	s.ApplyList(ch)
 	if env.opts.JSON {
 		obj := map[string]any{"type": "group-change", "account": s.Account, "change": op, "id": ch.Group, "name": args[0]}
 		if op == "rename" {

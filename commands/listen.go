@@ -8,14 +8,12 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"msn/commands/session"
 	"msn/proto"
 )
 
 // Limits of msn listen.
 const (
-	// maxConversations bounds the switchboards listen keeps open; more
-	// invitations are ignored with a warning.
-	maxConversations = 16
 	// maxQueued bounds the events waiting to be printed; beyond it they
 	// are dropped with a warning.
 	maxQueued = 4096
@@ -103,8 +101,8 @@ type listener struct {
 	opts    listenOptions
 	account string
 	ns      *proto.Notification
-	convs   *answerer
-	queue   eventQueue
+	convs   *session.Answerer
+	queue   *session.Queue[listenEvent]
 	got     int
 }
 
@@ -125,18 +123,17 @@ func listen(ctx context.Context, env *Env, opts listenOptions) error {
 	if err != nil {
 		return err
 	}
-	l := &listener{env: env, opts: opts, account: account}
-	l.queue.init(maxQueued)
+	l := &listener{env: env, opts: opts, account: account, queue: session.NewQueue[listenEvent](maxQueued)}
 	ring := func(r *proto.Ring) { l.push(listenEvent{ev: r}) }
 	on, err := env.stayOnline(ctx, account, opts.Session, ring, "listening")
 	if err != nil {
 		return err
 	}
-	defer on.close()
-	l.ns, l.convs = on.ns, on.convs
-	l.convs.event = func(conv string, ev proto.Event) { l.push(listenEvent{conv: conv, ev: ev}) }
-	l.convs.offer = l.declineOffer
-	l.convs.warn = func(msg string) { l.push(listenEvent{warn: "listen: " + msg}) }
+	defer on.Close()
+	l.ns, l.convs = on.Session.NS(), on.Answerer
+	l.convs.Event = func(conv string, ev proto.Event) { l.push(listenEvent{conv: conv, ev: ev}) }
+	l.convs.Offer = l.declineOffer
+	l.convs.Trouble = func(t session.Trouble) { l.push(listenEvent{warn: "listen: " + troubleText(t)}) }
 	if opts.onReady != nil {
 		opts.onReady()
 	}
@@ -145,7 +142,7 @@ func listen(ctx context.Context, env *Env, opts listenOptions) error {
 
 // loop handles events until listen has to end.
 func (l *listener) loop(ctx context.Context) error {
-	lp := &eventLoop{env: l.env, cmd: "listen", what: "message", ns: l.ns, queue: &l.queue, idle: l.opts.Idle,
+	lp := &eventLoop{env: l.env, cmd: "listen", what: "message", ns: l.ns, queue: l.queue, idle: l.opts.Idle,
 		handle: func(e listenEvent) (bool, bool, error) {
 			before := l.got
 			err := l.handle(ctx, e)
@@ -162,7 +159,7 @@ func (l *listener) handle(ctx context.Context, e listenEvent) error {
 	}
 	switch ev := e.ev.(type) {
 	case *proto.Ring:
-		l.convs.answer(ev)
+		l.convs.Answer(ev)
 	case *proto.IncomingMessage:
 		return l.message(ctx, e.conv, ev.From, ev.FromName, ev.ContentType, ev.Text, ev.Message)
 	case *proto.Invitation:
@@ -213,4 +210,4 @@ func fromWanted(list []string, from string) bool {
 }
 
 // push queues an event for the loop; it never blocks.
-func (l *listener) push(e listenEvent) { l.queue.push(e) }
+func (l *listener) push(e listenEvent) { l.queue.Push(e) }

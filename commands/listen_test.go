@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"msn/commands/session"
 	"msn/proto"
 	"msn/proto/msntest"
 	"msn/proto/server"
@@ -133,7 +134,7 @@ func TestListenLeavesEmptyConversations(t *testing.T) {
 	w := newTestWorld(t, server.Config{})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	n := maxConversations + 4
+	n := session.MaxConversations + 4
 	out, wait := w.listen(ctx, "bob@example.com", listenOptions{Count: n})
 	for i := 0; i < n; i++ {
 		env, _, stderr := w.env("alice@example.com", strings.NewReader(""))

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"time"
+
+	"msn/commands/shell"
 )
 
 // Bounds of listen --exec.
@@ -78,21 +80,22 @@ func (l *listener) printTyping(conv, from string) error {
 func (l *listener) runExec(ctx context.Context, in incoming) {
 	ctx, cancel := context.WithTimeout(ctx, execTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "sh", "-c", l.opts.Exec)
 	input := in.body
 	if in.isText() {
 		input = []byte(in.text)
 	}
-	cmd.Stdin = bytes.NewReader(input)
-	cmd.Stdout, cmd.Stderr = l.env.Stdout, l.env.Stderr
-	cmd.WaitDelay = execWaitDelay
-	cmd.Env = append(os.Environ(),
-		"MSN_FROM="+escapeDisplay(in.from),
-		"MSN_NAME="+escapeDisplay(in.name),
-		"MSN_CONVERSATION="+escapeDisplay(in.conv),
-		"MSN_CONTENT_TYPE="+escapeDisplay(in.contentType),
-	)
-	err := cmd.Run()
+	err := shell.Run(ctx, shell.Command{
+		Line:   l.opts.Exec,
+		Stdin:  bytes.NewReader(input),
+		Stdout: l.env.Stdout, Stderr: l.env.Stderr,
+		WaitDelay: execWaitDelay,
+		Env: append(os.Environ(),
+			"MSN_FROM="+escapeDisplay(in.from),
+			"MSN_NAME="+escapeDisplay(in.name),
+			"MSN_CONVERSATION="+escapeDisplay(in.conv),
+			"MSN_CONTENT_TYPE="+escapeDisplay(in.contentType),
+		),
+	})
 	var ee *exec.ExitError
 	switch {
 	case err == nil:

@@ -1,12 +1,10 @@
 package commands
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
-	"msn/keyring"
 	"msn/proto"
 )
 
@@ -43,30 +41,6 @@ func TestListRefusals(t *testing.T) {
 	for code, exit := range map[int]int{215: ExDataErr, 216: ExNoInput, 210: ExCantCreat, 223: ExCantCreat, 207: ExNoUser} {
 		if got := ExitCode(&proto.ServerError{Code: code}); got != exit {
 			t.Errorf("bare %d: exit %d, want %d", code, got, exit)
-		}
-	}
-}
-
-// A cached list is used only when it decodes and matches its version.
-func TestCachedList(t *testing.T) {
-	cl := proto.NewContactList()
-	cl.Version = 7
-	cl.Apply(&proto.ListChange{Kind: proto.ChangeAdd, List: proto.ForwardList, Email: "bob@example.com", Name: "Bob", Group: proto.NoGroup, Version: 7})
-	data, err := json.Marshal(cl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := cachedList(keyring.State{ListVersion: 7, List: data}); got == nil || got.Contact("bob@example.com") == nil {
-		t.Errorf("good cache: %+v", got)
-	}
-	for name, st := range map[string]keyring.State{
-		"no version":    {List: data},
-		"other version": {ListVersion: 8, List: data},
-		"corrupt":       {ListVersion: 7, List: json.RawMessage(`{"version":"x"}`)},
-		"empty":         {ListVersion: 7},
-	} {
-		if got := cachedList(st); got != nil {
-			t.Errorf("%s: used %+v", name, got)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"msn/commands/session"
 	"msn/proto"
 )
 
@@ -72,9 +73,9 @@ func runLogin(ctx context.Context, env *Env, opts loginOptions) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, env.opts.Timeout)
+	ctx, cancel := env.budget(ctx, 0)
 	defer cancel()
-	s, err := env.login(ctx, account, opts.Session)
+	s, err := env.openSession(ctx, account, opts.Session, session.Options{})
 	if err != nil {
 		return err
 	}

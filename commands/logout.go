@@ -32,20 +32,21 @@ func runLogout(env *Env, arg string) error {
 	if err != nil {
 		return err
 	}
+	acct := store.Account(account)
 	var removed []string
-	if _, err := store.Ticket(account); err == nil {
+	if _, err := acct.Ticket(); err == nil {
 		removed = append(removed, "ticket")
 	}
-	if _, err := store.Password(account); err == nil {
+	if _, err := acct.Password(); err == nil {
 		removed = append(removed, "password")
 	}
-	if st, err := store.State(account); err == nil && !reflect.DeepEqual(st, keyring.State{}) {
+	if st, err := acct.State(); err == nil && !reflect.DeepEqual(st, keyring.State{}) {
 		removed = append(removed, "state")
 	}
-	if err := store.Forget(account); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+	if err := acct.Forget(); err != nil && !errors.Is(err, keyring.ErrNotFound) {
 		return fmt.Errorf("logout %s: %w", account, err)
 	}
-	if store.DefaultAccount() == account {
+	if acct.IsDefault() {
 		if err := store.SetDefaultAccount(""); err != nil {
 			env.Warnf("cannot clear the default account: %v", err)
 		}

@@ -8,12 +8,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"strings"
 	"time"
 
 	"golang.org/x/term"
 
+	"msn/commands/session"
+	"msn/commands/shell"
 	"msn/keyring"
 	"msn/proto/secret"
 )
@@ -50,7 +51,7 @@ func (p passwordSources) explicit() bool { return p.Stdin || p.File != "" || p.C
 // can supply one.
 var errNoPasswordSource = &codedError{
 	code: ExConfig,
-	err:  errors.New("no password source"),
+	err:  session.ErrNoPasswordSource,
 	hint: "use --password-stdin, --password-file or --password-command, or run msn login --save-password once",
 }
 
@@ -70,7 +71,7 @@ func (e *Env) readPassword(ctx context.Context, src passwordSources, store *keyr
 		return pw, false, err
 	}
 	if store != nil {
-		saved, err := store.Password(account)
+		saved, err := store.Account(account).Password()
 		if err == nil && !saved.Empty() {
 			return saved, true, nil
 		}
@@ -146,13 +147,8 @@ func passwordFromFile(path string) (secret.String, error) {
 // output. The command's stderr goes to stderr.
 func passwordFromCommand(ctx context.Context, command string, stderr io.Writer) (secret.String, error) {
 	out := &limitedBuffer{limit: maxPassword + 2}
-	cmd := exec.CommandContext(ctx, "sh", "-c", command)
-	cmd.Stdout = out
-	// Through a pipe, not the file itself, so that WaitDelay can stop
-	// waiting for a child that keeps stderr open.
-	cmd.Stderr = struct{ io.Writer }{stderr}
-	cmd.WaitDelay = time.Second
-	if err := cmd.Run(); err != nil {
+	err := shell.Run(ctx, shell.Command{Line: command, Stdout: out, Stderr: stderr, WaitDelay: time.Second})
+	if err != nil {
 		if ctx.Err() != nil {
 			return secret.String{}, fmt.Errorf("--password-command: %w", ctx.Err())
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"msn/commands/session"
 	"msn/proto"
 )
 
@@ -42,7 +43,7 @@ func profileCommand(env *Env) *cli.Command {
 			if err != nil {
 				return nil, err
 			}
-			return func(ctx context.Context, s *session) error {
+			return func(ctx context.Context, s *session.Session) error {
 				return runProfile(ctx, env, s, ch)
 			}, nil
 		}),
@@ -88,8 +89,8 @@ func profileChangesOf(c *cli.Context) (profileChanges, error) {
 }
 
 // runProfile applies the changes, then prints the profile.
-func runProfile(ctx context.Context, env *Env, s *session, ch profileChanges) error {
-	ns := s.Result.NS
+func runProfile(ctx context.Context, env *Env, s *session.Session, ch profileChanges) error {
+	ns := s.NS()
 	name := s.Result.FriendlyName
 	apply := func(c *proto.ListChange, err error) error {
 		// "Already set" is what was asked for.
@@ -97,7 +98,7 @@ func runProfile(ctx context.Context, env *Env, s *session, ch profileChanges) er
 			return err
 		}
 		if c != nil {
-			s.applyList(c)
+			s.ApplyList(c)
 		}
 		return nil
 	}
@@ -125,7 +126,7 @@ func runProfile(ctx context.Context, env *Env, s *session, ch profileChanges) er
 			return fmt.Errorf("profile: --notify-on-add: %w", err)
 		}
 	}
-	return s.withList(ctx, func(cl *proto.ContactList) error {
+	return s.WithList(ctx, func(cl *proto.ContactList) error {
 		return printProfile(env, s, name, cl)
 	})
 }

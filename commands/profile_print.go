@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"msn/commands/session"
 	"msn/proto"
 )
 
@@ -13,7 +14,7 @@ var privacyWords = map[proto.Privacy][2]string{
 
 // printProfile prints the handle, friendly name, phone numbers, privacy
 // settings and the presence msn's sessions use.
-func printProfile(env *Env, s *session, name string, cl *proto.ContactList) error {
+func printProfile(env *Env, s *session.Session, name string, cl *proto.ContactList) error {
 	privacy, explain := "unknown", "the server did not say"
 	if w, ok := privacyWords[cl.Privacy]; ok {
 		privacy, explain = w[0], w[1]

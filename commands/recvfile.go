@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"msn/commands/session"
 	"msn/proto"
 	"msn/proto/msnftp"
 )
@@ -128,8 +129,8 @@ type fileReceiver struct {
 	opts    recvfileOptions
 	account string
 	ns      *proto.Notification
-	queue   eventQueue
-	convs   *answerer
+	queue   *session.Queue[listenEvent]
+	convs   *session.Answerer
 
 	// active counts transfers under way; bar is set while one of them
 	// shows the progress line; cut is set when recvfile stopped one.
@@ -151,31 +152,29 @@ func runRecvfile(ctx context.Context, env *Env, opts recvfileOptions) error {
 	if err != nil {
 		return err
 	}
-	r := &fileReceiver{env: env, opts: opts, account: account}
-	r.queue.init(maxQueued)
-	ring := func(ring *proto.Ring) { r.queue.push(listenEvent{ev: ring}) }
+	r := &fileReceiver{env: env, opts: opts, account: account, queue: session.NewQueue[listenEvent](maxQueued)}
+	ring := func(ring *proto.Ring) { r.queue.Push(listenEvent{ev: ring}) }
 	dir, _ := filepath.Abs(opts.Dir)
 	on, err := env.stayOnline(ctx, account, opts.Session, ring, "receiving files into "+dir)
 	if err != nil {
 		return err
 	}
-	defer on.close()
-	r.ns, r.convs = on.ns, on.convs
-	r.convs.event = func(string, proto.Event) {}
-	r.convs.offer = r.offer
-	r.convs.warn = func(msg string) { r.queue.push(listenEvent{warn: "recvfile: " + msg}) }
+	defer on.Close()
+	r.ns, r.convs = on.Session.NS(), on.Answerer
+	r.convs.Offer = r.offer
+	r.convs.Trouble = func(t session.Trouble) { r.queue.Push(listenEvent{warn: "recvfile: " + troubleText(t)}) }
 	if opts.onReady != nil {
 		opts.onReady()
 	}
 	err = r.loop(ctx)
-	on.close() // transfers under way end first
+	on.Close() // transfers under way end first
 	r.drain()
 	return r.finish(ctx, err)
 }
 
 // drain reports the transfers that ended after the loop did.
 func (r *fileReceiver) drain() {
-	for _, e := range r.queue.take() {
+	for _, e := range r.queue.Take() {
 		if e.file != nil {
 			_ = r.result(e.file)
 		}
@@ -199,7 +198,7 @@ func (r *fileReceiver) finish(ctx context.Context, err error) error {
 // loop handles events until recvfile has to end; a transfer under way
 // holds --idle off.
 func (r *fileReceiver) loop(ctx context.Context) error {
-	lp := &eventLoop{env: r.env, cmd: "recvfile", what: "file", ns: r.ns, queue: &r.queue, idle: r.opts.Idle,
+	lp := &eventLoop{env: r.env, cmd: "recvfile", what: "file", ns: r.ns, queue: r.queue, idle: r.opts.Idle,
 		busy: func() bool { return r.active.Load() > 0 },
 		handle: func(e listenEvent) (bool, bool, error) {
 			err := r.handle(e)
@@ -217,7 +216,7 @@ func (r *fileReceiver) handle(e listenEvent) error {
 		return r.result(e.file)
 	default:
 		if ring, ok := e.ev.(*proto.Ring); ok {
-			r.convs.answer(ring)
+			r.convs.Answer(ring)
 		}
 	}
 	return nil

@@ -34,7 +34,7 @@ type receivedFile struct {
 func (r *fileReceiver) offer(ctx context.Context, conv string, sb *proto.Switchboard, inv *proto.Invitation) {
 	if reason := r.refusal(inv); reason != "" {
 		if err := r.decline(ctx, sb, inv, proto.CancelReject); err == nil || errors.Is(err, proto.ErrBadInvitation) {
-			r.queue.push(listenEvent{warn: fmt.Sprintf("recvfile: declined %s from %s: %s", quoteDisplay(inv.File), escapeDisplay(inv.From), reason)})
+			r.queue.Push(listenEvent{warn: fmt.Sprintf("recvfile: declined %s from %s: %s", quoteDisplay(inv.File), escapeDisplay(inv.From), reason)})
 		}
 		return
 	}
@@ -48,7 +48,7 @@ func (r *fileReceiver) offer(ctx context.Context, conv string, sb *proto.Switchb
 		r.cut.Store(true) // recvfile is stopping; the interrupt says enough
 		return
 	}
-	r.queue.push(listenEvent{file: res})
+	r.queue.Push(listenEvent{file: res})
 }
 
 // refusal says why an offer is declined, or "" to accept it.

@@ -202,11 +202,16 @@ func runSend(ctx context.Context, env *Env, opts sendOptions) error {
 			return usageErrorf("send: %s is the account itself", r)
 		}
 	}
-	cv := newConversation(env, account, opts)
+	cv, err := newConversation(env, account, opts)
+	if err != nil {
+		return err
+	}
 	if opts.Interactive {
 		lines := readLines(env.Stdin)
 		defer lines.stop()
 		return cv.interactive(ctx, lines)
 	}
+	ctx, cancel := env.budget(ctx, opts.WaitOnline)
+	defer cancel()
 	return cv.sendOne(ctx, text)
 }

@@ -12,6 +12,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"msn/commands/session"
 	"msn/proto"
 	"msn/proto/server"
 )
@@ -108,7 +109,7 @@ func TestSwitchboardExitCodes(t *testing.T) {
 		code int
 	}{
 		{&recipientError{email: "bob@example.com", err: proto.ErrOffline}, ExUnavailable},
-		{&recipientError{email: "bob@example.com", err: &stillOffline{err: proto.ErrOffline, wait: time.Second}}, ExUnavailable},
+		{&recipientError{email: "bob@example.com", err: &session.StillOffline{Err: proto.ErrOffline, Wait: time.Second}}, ExUnavailable},
 		{&recipientError{email: "bob@example.com", err: &proto.ServerError{Code: 205}}, ExNoUser},
 		{proto.ErrNoAnswer, ExUnavailable},
 		{&proto.NAKError{TrID: 3}, ExUnavailable},
@@ -122,7 +123,7 @@ func TestSwitchboardExitCodes(t *testing.T) {
 			t.Errorf("ExitCode(%v) = %d, want %d", tt.err, got, tt.code)
 		}
 	}
-	e := &recipientError{email: "bob@example.com", err: &stillOffline{err: proto.ErrOffline, wait: time.Minute}}
+	e := &recipientError{email: "bob@example.com", err: &session.StillOffline{Err: proto.ErrOffline, Wait: time.Minute}}
 	if got := e.Error(); got != "bob@example.com: offline, hidden, or not accepting messages from you, and did not come online within --wait-online 1m0s" {
 		t.Errorf("Error() = %q", got)
 	}
@@ -204,7 +205,7 @@ func TestSendWaitOnline(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- runSend(context.Background(), env, sendOptions{Recipients: []string{"bob@example.com"}, Text: "late", HasText: true,
-			WaitOnline: 20 * time.Second, Window: sendWindow, Session: w.session("alice@example.com")})
+			WaitOnline: 5 * time.Second, Window: sendWindow, Session: w.session("alice@example.com")})
 	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for !w.srv.Online("alice@example.com") {

@@ -5,52 +5,52 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
+	"msn/commands/session"
 	"msn/proto"
 )
 
-// goodbyeWait bounds the wait for a server to hang up after a goodbye,
-// where waiting is worth it: a conversation send -i leaves to reopen,
-// and everything listen leaves.
-const goodbyeWait = 2 * time.Second
-
-// conversation is the sending side of msn send: one login, and a
-// switchboard with the recipients in it, reopened by -i when it closes.
+// conversation is the sending side of msn send and sendfile: a
+// session.Caller that logs in and opens the switchboard, and the
+// account of which recipient failed and how, for the exit status.
 type conversation struct {
 	env     *Env
 	account string
 	opts    sendOptions
-	watch   *presenceWatch
-
-	sess     *session
-	endLogin context.CancelFunc // ends the login's context, once the session is closed
-	status   proto.Status       // presence to set with the next switchboard; "" once set
-	sb       *proto.Switchboard
+	caller  *session.Caller
 
 	failed   map[string]error // the first failure of each recipient
 	failures []string         // recipients in the order they failed
 }
 
 // newConversation prepares a conversation; nothing is sent before open.
-func newConversation(env *Env, account string, opts sendOptions) *conversation {
-	return &conversation{env: env, account: account, opts: opts, watch: newPresenceWatch(),
-		failed: map[string]error{}, endLogin: func() {}}
+func newConversation(env *Env, account string, opts sendOptions) (*conversation, error) {
+	store, err := env.checkedStore(opts.Session)
+	if err != nil {
+		return nil, err
+	}
+	cv := &conversation{env: env, account: account, opts: opts, failed: map[string]error{}}
+	cv.caller = session.NewCaller(env.sessionConfig(store), account, env.sessionLogin(opts.Session, store, account), session.CallOptions{
+		Recipients: opts.Recipients,
+		WaitOnline: opts.WaitOnline,
+		Typing:     opts.Typing,
+		Presence:   func() proto.Status { return env.ownPresence(account, true) },
+		Handler:    cv.sbEvent,
+	})
+	return cv, nil
 }
 
 // sendOne opens the conversation, sends text and waits for its
-// acknowledgement.
+// acknowledgement, all within ctx, the command's budget.
 func (cv *conversation) sendOne(ctx context.Context, text string) error {
 	defer cv.close()
 	joined, err := cv.open(ctx)
 	if err != nil {
 		return cv.result(err)
 	}
-	wctx, cancel := context.WithTimeout(ctx, cv.env.opts.Timeout)
-	defer cancel()
-	if err := cv.sb.GoText(text, nil).Wait(wctx); err != nil {
-		if ctx.Err() != nil {
+	if err := cv.sb().GoText(text, nil).Wait(ctx); err != nil {
+		if errors.Is(ctx.Err(), context.Canceled) {
 			return ctx.Err()
 		}
 		for _, r := range joined {
@@ -66,105 +66,28 @@ func (cv *conversation) sendOne(ctx context.Context, text string) error {
 	return cv.result(nil)
 }
 
-// connect logs in, unless the notification connection is still up.
-func (cv *conversation) connect(ctx context.Context) error {
-	if cv.sess != nil {
-		if cv.sess.Result.NS.Err() == nil {
-			return nil
-		}
-		cv.sess.Close()
-		cv.sess = nil
-		cv.endLogin()
-	}
-	so := cv.opts.Session
-	so.Handler, so.BackgroundSync = cv.watch.handle, true
-	// The contact list sync goes on in the background under the same
-	// context, so it lives as long as the session.
-	lctx, cancel := context.WithTimeout(ctx, cv.env.opts.Timeout)
-	s, err := cv.env.login(lctx, cv.account, so)
-	if err != nil {
-		cancel()
-		return err
-	}
-	cv.sess, cv.status, cv.endLogin = s, cv.env.ownPresence(cv.account, true), cancel
-	return nil
-}
+// sb returns the open switchboard, or nil.
+func (cv *conversation) sb() *proto.Switchboard { return cv.caller.Switchboard() }
 
-// open starts a switchboard, with the account's presence set in the same
-// write, and invites every recipient at once. It returns the recipients
-// who joined; when none did, it fails with the first one's error.
+// open logs in when needed, opens the switchboard and invites every
+// recipient. It returns the recipients who joined; when none did, it
+// fails with the first one's error.
 func (cv *conversation) open(ctx context.Context) ([]string, error) {
-	if err := cv.connect(ctx); err != nil {
-		return nil, err
-	}
-	octx, cancel := context.WithTimeout(ctx, cv.env.opts.Timeout)
-	sb, err := cv.sess.Result.NS.SwitchboardWithStatus(octx, cv.status, proto.SwitchboardOptions{Handler: cv.sbEvent})
-	cancel()
+	joined, failed, err := cv.caller.Open(ctx)
 	if err != nil {
-		return nil, err
+		return nil, cv.env.explainLoginError(err)
 	}
-	cv.status = ""
-	errs := make([]error, len(cv.opts.Recipients))
-	var wg sync.WaitGroup
-	for i, r := range cv.opts.Recipients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = cv.invite(ctx, sb, r)
-		}()
-	}
-	wg.Wait()
-	var joined []string
 	var first error
-	for i, r := range cv.opts.Recipients {
-		if errs[i] == nil {
-			joined = append(joined, r)
-			continue
-		}
-		if ctx.Err() != nil {
-			sb.Close()
-			return nil, ctx.Err()
-		}
-		cv.fail(r, errs[i])
+	for _, f := range failed {
+		cv.fail(f.Email, f.Err)
 		if first == nil {
-			first = cv.failed[strings.ToLower(r)]
+			first = cv.failed[strings.ToLower(f.Email)]
 		}
 	}
 	if len(joined) == 0 {
-		sb.Close()
 		return nil, first
 	}
-	cv.sb = sb
-	if cv.opts.Typing {
-		if err := sb.SendTyping(ctx); err != nil {
-			cv.env.Warnf("typing notification: %v", err)
-		}
-	}
 	return joined, nil
-}
-
-// invite calls one recipient in; with --wait-online, an offline one is
-// called again as soon as the notification server says they came online.
-func (cv *conversation) invite(ctx context.Context, sb *proto.Switchboard, r string) error {
-	deadline := time.Now().Add(cv.opts.WaitOnline)
-	for {
-		mark := cv.watch.mark()
-		ictx, cancel := context.WithTimeout(ctx, cv.env.opts.Timeout+proto.JoinTimeout)
-		err := sb.Invite(ictx, r)
-		cancel()
-		if err == nil || !errors.Is(err, proto.ErrOffline) || cv.opts.WaitOnline <= 0 {
-			return err
-		}
-		wctx, cancel := context.WithDeadline(ctx, deadline)
-		werr := cv.watch.waitOnline(wctx, r, mark)
-		cancel()
-		if werr != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			return &stillOffline{err: err, wait: cv.opts.WaitOnline}
-		}
-	}
 }
 
 // sbEvent receives the switchboard's events on its reader goroutine.
@@ -221,24 +144,8 @@ func (cv *conversation) reportSent(r string, n int) error {
 	return err
 }
 
-// close says goodbye to the switchboard and the notification server and
-// closes both without waiting for them to hang up: every message has
-// been acknowledged or reported by then, and a server treats a closed
-// connection as a goodbye anyway, so waiting would only add a round trip.
-func (cv *conversation) close() {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if sb := cv.sb; sb != nil {
-		cv.sb = nil
-		_ = sb.Leave(ctx)
-	}
-	if s := cv.sess; s != nil {
-		cv.sess = nil
-		_ = s.Result.NS.Logout(ctx)
-		_ = s.Close()
-		cv.endLogin()
-	}
-}
+// close says goodbye to the switchboard and the notification server.
+func (cv *conversation) close() { cv.caller.Close() }
 
 // recipientError is the failure of one recipient.
 type recipientError struct {
@@ -252,9 +159,9 @@ func (e *recipientError) Error() string {
 	switch {
 	case errors.Is(e.err, proto.ErrOffline):
 		what = "offline, hidden, or not accepting messages from you"
-		var so *stillOffline
+		var so *session.StillOffline
 		if errors.As(e.err, &so) {
-			what += fmt.Sprintf(", and did not come online within --wait-online %s", so.wait)
+			what += fmt.Sprintf(", and did not come online within --wait-online %s", so.Wait)
 		}
 	case errors.Is(e.err, proto.ErrUnknownUser):
 		what = "unknown user, or not in your contact list"
@@ -274,7 +181,7 @@ func (e *recipientError) Unwrap() error { return e.err }
 // Hint suggests what to do about the failure.
 func (e *recipientError) Hint() string {
 	switch {
-	case errors.Is(e.err, proto.ErrOffline) && !errors.As(e.err, new(*stillOffline)):
+	case errors.Is(e.err, proto.ErrOffline) && !errors.As(e.err, new(*session.StillOffline)):
 		return "--wait-online DURATION waits for them to come online"
 	case errors.Is(e.err, proto.ErrUnknownUser):
 		return "check the address, or add them to your contacts"
@@ -283,18 +190,3 @@ func (e *recipientError) Hint() string {
 	}
 	return hintOf(e.err)
 }
-
-// stillOffline is the failure of a recipient who stayed offline for the
-// whole of --wait-online.
-type stillOffline struct {
-	err  error
-	wait time.Duration
-}
-
-// Error says how long the wait was.
-func (e *stillOffline) Error() string {
-	return fmt.Sprintf("%v; not online within %s", e.err, e.wait)
-}
-
-// Unwrap returns the error of the last invitation.
-func (e *stillOffline) Unwrap() error { return e.err }

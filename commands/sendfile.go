@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"msn/commands/progress"
+	"msn/commands/session"
 	"msn/proto"
 	"msn/proto/msnftp"
 )
@@ -119,12 +120,20 @@ func runSendfile(ctx context.Context, env *Env, opts sendfileOptions) error {
 	if strings.EqualFold(opts.To, account) {
 		return usageErrorf("sendfile: %s is the account itself", opts.To)
 	}
-	cv := newConversation(env, account, sendOptions{Recipients: []string{opts.To}, WaitOnline: opts.WaitOnline, Session: opts.Session})
+	cv, err := newConversation(env, account, sendOptions{Recipients: []string{opts.To}, WaitOnline: opts.WaitOnline, Session: opts.Session})
+	if err != nil {
+		return err
+	}
 	defer cv.close()
-	if _, err := cv.open(ctx); err != nil {
+	// Opening the conversation takes the --timeout budget; the offer
+	// then waits for --wait, and the transfer runs while data flows.
+	octx, cancel := env.budget(ctx, opts.WaitOnline)
+	_, err = cv.open(octx)
+	cancel()
+	if err != nil {
 		return cv.result(err)
 	}
-	send := &fileSend{env: env, opts: opts, sb: cv.sb, ns: cv.sess.Result.NS, file: f, size: size, name: filepath.Base(opts.Path)}
+	send := &fileSend{env: env, opts: opts, sb: cv.sb(), ns: cv.caller.Session().NS(), file: f, size: size, name: filepath.Base(opts.Path)}
 	start := time.Now()
 	if err := send.run(ctx); err != nil {
 		if ctx.Err() != nil {
@@ -286,7 +295,7 @@ func localIP(a net.Addr) netip.Addr {
 
 // cancelOffer tells the recipient the offer or transfer is off, briefly.
 func (s *fileSend) cancelOffer(o *proto.Offer, code proto.CancelCode) {
-	ctx, cancel := context.WithTimeout(context.Background(), goodbyeWait)
+	ctx, cancel := context.WithTimeout(context.Background(), session.GoodbyeWait)
 	defer cancel()
 	_ = o.Cancel(ctx, code)
 }

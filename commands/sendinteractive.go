@@ -101,7 +101,7 @@ func (p *pump) run(ctx context.Context, in *lineSource) error {
 				}
 			}
 		case <-p.sbDone():
-			if err := p.recover(p.cv.sb.Err(), nil); err != nil {
+			if err := p.recover(p.cv.sb().Err(), nil); err != nil {
 				return err
 			}
 		case <-ctx.Done():
@@ -162,12 +162,7 @@ func (p *pump) recover(err error, text *string) error {
 		again = append(again, *text)
 	}
 	p.backlog = append(again, p.backlog...)
-	if p.cv.sb != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), goodbyeWait)
-		_ = p.cv.sb.Leave(ctx)
-		cancel()
-		p.cv.sb = nil
-	}
+	p.cv.caller.Leave()
 	if p.reopens > maxReopen {
 		return fmt.Errorf("send: gave up after reopening the conversation %d times: %w", maxReopen, err)
 	}
@@ -185,7 +180,8 @@ func (p *pump) retryable(err error) bool {
 		errors.Is(err, proto.ErrNoParticipants), errors.Is(err, proto.ErrClosed):
 		return true
 	}
-	return p.cv.sb != nil && p.cv.sb.Err() != nil
+	sb := p.cv.sb()
+	return sb != nil && sb.Err() != nil
 }
 
 // open opens the conversation and a sender on it, waiting a little
@@ -199,20 +195,23 @@ func (p *pump) open(ctx context.Context) error {
 			return ctx.Err()
 		}
 	}
-	if _, err := p.cv.open(ctx); err != nil {
+	octx, cancel := context.WithTimeout(ctx, p.cv.env.opts.Timeout+p.cv.opts.WaitOnline)
+	defer cancel()
+	if _, err := p.cv.open(octx); err != nil {
 		if p.lastErr != nil && ctx.Err() == nil {
 			return fmt.Errorf("send: cannot reopen the conversation: %w", err)
 		}
 		return err
 	}
-	p.sender = p.cv.sb.NewSender(p.cv.opts.Window, nil)
+	p.sender = p.cv.sb().NewSender(p.cv.opts.Window, nil)
 	return nil
 }
 
 // sbDone is the end of the switchboard, or nil when there is none.
 func (p *pump) sbDone() <-chan struct{} {
-	if p.cv.sb == nil {
+	sb := p.cv.sb()
+	if sb == nil {
 		return nil
 	}
-	return p.cv.sb.Done()
+	return sb.Done()
 }

@@ -8,12 +8,18 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"msn/commands/session"
 	"msn/proto"
 )
 
-// watchKeepAlive is how often a watching session pings the server, so
-// that a dead connection is noticed.
-const watchKeepAlive = time.Minute
+const (
+	// watchKeepAlive is how often a watching session pings the server,
+	// so that a dead connection is noticed.
+	watchKeepAlive = time.Minute
+	// maxQueuedChanges bounds the presence changes waiting to be
+	// printed; past it new ones are dropped and counted.
+	maxQueuedChanges = 10000
+)
 
 // statusOptions are the inputs of msn status.
 type statusOptions struct {
@@ -82,25 +88,26 @@ func runStatus(ctx context.Context, env *Env, o statusOptions) error {
 	if err != nil {
 		return err
 	}
-	board := newPresenceBoard()
-	sopts := sessionOptions{Password: o.Password, Handler: board.handle, BackgroundSync: true}
+	board := session.NewPresence(maxQueuedChanges)
+	sopts := session.Options{Handler: board.Handle, BackgroundSync: true}
 	if o.Watch {
 		sopts.KeepAlive = watchKeepAlive
 	}
-	lctx, cancel := context.WithTimeout(ctx, env.opts.Timeout)
+	bctx, cancel := env.budget(ctx, 0)
 	defer cancel()
-	s, err := env.login(lctx, account, sopts)
+	s, err := env.openSession(bctx, account, sessionOptions{Password: o.Password}, sopts)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	// The list sync runs meanwhile: SYN, CHG and PNG share the round trip.
-	if err := s.Result.NS.SetStatusAndSettle(lctx, proto.StatusHidden); err != nil {
+	// The list sync runs meanwhile: the sync, the status change and the
+	// ping that ends the presence burst share one round trip.
+	if err := s.NS().SetStatusAndSettle(bctx, proto.StatusHidden); err != nil {
 		return fmt.Errorf("appear offline: %w", err)
 	}
 	var rows []presenceRow
-	err = s.withList(lctx, func(cl *proto.ContactList) error {
-		rows = presenceRows(cl, board.snapshot())
+	err = s.WithList(bctx, func(cl *proto.ContactList) error {
+		rows = presenceRows(cl, board.Snapshot())
 		if c := cl.Contact(o.WaitOnline); o.WaitOnline != "" && (c == nil || !c.Lists.Has(proto.ForwardList)) {
 			return withHint(withCode(ExNoUser, fmt.Errorf("%s is not on your forward list, so its presence cannot be seen", o.WaitOnline)),
 				"msn contacts add "+o.WaitOnline)
@@ -119,13 +126,13 @@ func runStatus(ctx context.Context, env *Env, o statusOptions) error {
 	default:
 		err = w.snapshot(rows)
 	}
-	hangUp(s.Result.NS)
+	s.HangUp()
 	return err
 }
 
 // presenceRows lists the forward list with the presence seen, sorted by
 // address; contacts not seen are offline.
-func presenceRows(cl *proto.ContactList, seen map[string]seenPresence) []presenceRow {
+func presenceRows(cl *proto.ContactList, seen map[string]session.Seen) []presenceRow {
 	var rows []presenceRow
 	for _, c := range cl.On(proto.ForwardList) {
 		r := presenceRow{Email: c.Email, Status: proto.StatusOffline, Name: c.Name}
@@ -138,12 +145,4 @@ func presenceRows(cl *proto.ContactList, seen map[string]seenPresence) []presenc
 		rows = append(rows, r)
 	}
 	return rows
-}
-
-// hangUp says goodbye without waiting for the server's answer, and
-// closes the connection.
-func hangUp(ns *proto.Notification) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	_ = ns.Logout(ctx)
 }

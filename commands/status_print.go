@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"msn/commands/session"
 	"msn/proto"
 )
 
@@ -39,7 +40,7 @@ func (p *statusPrinter) snapshot(rows []presenceRow) error {
 }
 
 // change prints one change as it happens.
-func (p *statusPrinter) change(c presenceChange) error {
+func (p *statusPrinter) change(c session.Change) error {
 	if p.env.opts.JSON {
 		if c.Reverse != "" {
 			return p.env.printJSON(map[string]any{"type": "reverse-list", "time": timestamp(c.Time),

@@ -58,7 +58,8 @@ func runStatusSet(env *Env, arg string) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.State(account)
+	acct := store.Account(account)
+	st, err := acct.State()
 	if err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func runStatusSet(env *Env, arg string) error {
 			return err
 		}
 		st.Presence = s.String()
-		if err := store.SaveState(account, st); err != nil {
+		if err := acct.SaveState(st); err != nil {
 			return fmt.Errorf("status set: %w", err)
 		}
 	}
@@ -100,7 +101,7 @@ func (e *Env) ownPresence(account string, warn bool) proto.Status {
 	if err != nil {
 		return proto.StatusOnline
 	}
-	st, err := store.State(account)
+	st, err := store.Account(account).State()
 	if err != nil {
 		return proto.StatusOnline
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"msn/commands/session"
 	"msn/proto"
 )
 
@@ -15,7 +16,7 @@ var errSessionEnded = errors.New("the server ended the session")
 
 // watch prints the snapshot, then every change until ctx ends (an
 // interrupt: exit 0), limit passes (exit 0) or the session ends.
-func (p *statusPrinter) watch(ctx context.Context, s *session, board *presenceBoard, rows []presenceRow, limit time.Duration) error {
+func (p *statusPrinter) watch(ctx context.Context, s *session.Session, board *session.Presence, rows []presenceRow, limit time.Duration) error {
 	for _, r := range rows {
 		p.width = max(p.width, len([]rune(showText(r.Email))))
 	}
@@ -28,10 +29,10 @@ func (p *statusPrinter) watch(ctx context.Context, s *session, board *presenceBo
 		defer t.Stop()
 		stop = t.C
 	}
-	ns := s.Result.NS
+	ns := s.NS()
 	for {
 		select {
-		case <-board.wake:
+		case <-board.Changes().Ready():
 			if err := p.flush(board); err != nil {
 				return err
 			}
@@ -47,9 +48,9 @@ func (p *statusPrinter) watch(ctx context.Context, s *session, board *presenceBo
 }
 
 // flush prints the queued changes.
-func (p *statusPrinter) flush(board *presenceBoard) error {
-	changes, dropped := board.take()
-	if dropped > 0 {
+func (p *statusPrinter) flush(board *session.Presence) error {
+	changes := board.Changes().Take()
+	if dropped := board.Changes().TakeDropped(); dropped > 0 {
 		p.env.Warnf("%d presence changes came too fast and were not shown", dropped)
 	}
 	for _, c := range changes {
@@ -62,34 +63,35 @@ func (p *statusPrinter) flush(board *presenceBoard) error {
 
 // waitOnline returns nil once email is online, at once when it already
 // is, or a timeout error (exit 75) when o.For (default --timeout) passes.
-func (p *statusPrinter) waitOnline(ctx context.Context, s *session, board *presenceBoard, o statusOptions) error {
+func (p *statusPrinter) waitOnline(ctx context.Context, s *session.Session, board *session.Presence, o statusOptions) error {
 	limit := o.For
 	if limit <= 0 {
 		limit = p.env.opts.Timeout
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
+	wctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	ns := s.Result.NS
+	ns := s.NS()
 	for {
-		if seen, ok := board.lookup(o.WaitOnline); ok && online(seen.Status) {
+		changed := board.Changed()
+		if seen, ok := board.Lookup(o.WaitOnline); ok && session.IsOnline(seen.Status) {
 			return p.announceOnline(o.WaitOnline, seen)
 		}
 		select {
-		case <-board.wake:
+		case <-changed:
 		case <-ns.Done():
 			return sessionEnd(ns)
-		case <-ctx.Done():
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		case <-wctx.Done():
+			if errors.Is(wctx.Err(), context.DeadlineExceeded) {
 				return withHint(withCode(ExTempFail, fmt.Errorf("%s did not come online within %s", o.WaitOnline, limit)),
 					"wait longer with --for DURATION")
 			}
-			return ctx.Err()
+			return wctx.Err()
 		}
 	}
 }
 
 // announceOnline prints that the awaited contact is online.
-func (p *statusPrinter) announceOnline(email string, seen seenPresence) error {
+func (p *statusPrinter) announceOnline(email string, seen session.Seen) error {
 	if p.env.opts.JSON {
 		return p.json(time.Now(), email, seen.Status, seen.Name, false)
 	}

@@ -54,10 +54,10 @@ func (b *fileBackend) load() (map[string]string, error) {
 	if err := b.check(); err != nil {
 		return nil, err
 	}
-	data, err := readFileLimit(b.path, maxSecretsFile)
+	data, err := ReadFile(b.path, maxSecretsFile)
 	m := map[string]string{}
 	switch {
-	case errors.Is(err, fs.ErrNotExist), errors.Is(err, errTooLarge):
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, ErrFileTooLarge):
 		return m, nil
 	case err != nil:
 		return nil, fmt.Errorf("keyring: %w", err)

@@ -34,9 +34,9 @@ func (s *Store) statePath() string { return filepath.Join(s.dir, "state.json") }
 // loadState reads state.json; a missing, oversized or corrupt file is empty.
 func (s *Store) loadState() (stateFile, error) {
 	empty := stateFile{Accounts: map[string]State{}}
-	data, err := readFileLimit(s.statePath(), maxStateFile)
+	data, err := ReadFile(s.statePath(), maxStateFile)
 	switch {
-	case errors.Is(err, fs.ErrNotExist), errors.Is(err, errTooLarge):
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, ErrFileTooLarge):
 		return empty, nil
 	case err != nil:
 		return empty, fmt.Errorf("keyring: read state: %w", err)

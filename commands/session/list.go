@@ -1,4 +1,4 @@
-package commands
+package session
 
 import (
 	"context"
@@ -13,15 +13,14 @@ import (
 // past it the list is marked stale so that the next sync fetches it whole.
 const maxPendingListEvents = 4 * proto.MaxContacts
 
-// sessionList is the contact list of a session: synced once after login
+// contactList is the contact list of a session: synced once after login
 // against the cached version (an unchanged list costs one short reply),
 // kept current with the changes the server pushes, and written back to
 // the state file when it changed.
-type sessionList struct {
-	env     *Env
-	store   *keyring.Store
-	account string
-	cached  *proto.ContactList
+type contactList struct {
+	cfg    Config
+	acct   keyring.Account
+	cached *proto.ContactList
 
 	started bool
 	done    chan struct{} // closed when the sync has ended
@@ -34,10 +33,10 @@ type sessionList struct {
 	dirty   bool          // changed since it was loaded or saved
 }
 
-// newSessionList returns the list machinery of account, starting from
-// the list cached in st.
-func newSessionList(env *Env, store *keyring.Store, account string, st keyring.State) *sessionList {
-	return &sessionList{env: env, store: store, account: account, cached: cachedList(st), done: make(chan struct{})}
+// newContactList returns the list machinery of acct, starting from the
+// list cached in st.
+func newContactList(cfg Config, acct keyring.Account, st keyring.State) *contactList {
+	return &contactList{cfg: cfg, acct: acct, cached: cachedList(st), done: make(chan struct{})}
 }
 
 // cachedList decodes the list saved in st, or returns nil when there is
@@ -56,7 +55,7 @@ func cachedList(st keyring.State) *proto.ContactList {
 // handler returns the connection's event handler: it records list events
 // and passes every event on to next, when there is one. It runs on the
 // reader goroutine and never blocks for long.
-func (l *sessionList) handler(next func(proto.Event)) func(proto.Event) {
+func (l *contactList) handler(next func(proto.Event)) func(proto.Event) {
 	return func(ev proto.Event) {
 		switch ev.(type) {
 		case *proto.ListChange, *proto.ReverseListChange:
@@ -69,7 +68,7 @@ func (l *sessionList) handler(next func(proto.Event)) func(proto.Event) {
 }
 
 // record applies a list event, or keeps it until the sync has ended.
-func (l *sessionList) record(ev proto.Event) {
+func (l *contactList) record(ev proto.Event) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	switch {
@@ -86,7 +85,7 @@ func (l *sessionList) record(ev proto.Event) {
 
 // start runs the sync on its own goroutine, which ends when the sync
 // does: at the server's answer, at ctx's end, or when ns closes.
-func (l *sessionList) start(ctx context.Context, ns *proto.Notification) {
+func (l *contactList) start(ctx context.Context, ns *proto.Notification) {
 	l.started = true
 	go func() {
 		defer close(l.done)
@@ -111,7 +110,7 @@ func (l *sessionList) start(ctx context.Context, ns *proto.Notification) {
 }
 
 // wait waits for the sync to end and returns its error.
-func (l *sessionList) wait(ctx context.Context) error {
+func (l *contactList) wait(ctx context.Context) error {
 	select {
 	case <-l.done:
 		return l.err
@@ -122,7 +121,7 @@ func (l *sessionList) wait(ctx context.Context) error {
 
 // with waits for the sync and calls fn with the list, which fn may read
 // and change; nothing else touches the list meanwhile.
-func (l *sessionList) with(ctx context.Context, fn func(cl *proto.ContactList) error) error {
+func (l *contactList) with(ctx context.Context, fn func(cl *proto.ContactList) error) error {
 	if err := l.wait(ctx); err != nil {
 		return err
 	}
@@ -132,7 +131,7 @@ func (l *sessionList) with(ctx context.Context, fn func(cl *proto.ContactList) e
 }
 
 // apply records a change the server confirmed and saves the list.
-func (l *sessionList) apply(ch *proto.ListChange) {
+func (l *contactList) apply(ch *proto.ListChange) {
 	l.mu.Lock()
 	if l.list != nil && ch.Kind == proto.ChangeAdd && ch.List != proto.ForwardList {
 		if c := l.list.Contact(ch.Email); c != nil && c.Name != "" {
@@ -152,7 +151,7 @@ func (l *sessionList) apply(ch *proto.ListChange) {
 
 // save writes the list and its version to the state file when it
 // changed. Failures only warn: the command itself succeeded.
-func (l *sessionList) save() {
+func (l *contactList) save() {
 	l.mu.Lock()
 	if l.list == nil || !l.dirty {
 		l.mu.Unlock()
@@ -163,29 +162,29 @@ func (l *sessionList) save() {
 	l.dirty = false
 	l.mu.Unlock()
 	if err != nil {
-		l.env.Warnf("cannot encode the contact list: %v", err)
+		l.cfg.warnf("cannot encode the contact list: %v", err)
 		return
 	}
-	st, err := l.store.State(l.account)
+	st, err := l.acct.State()
 	if err != nil {
-		l.env.Warnf("cannot read the login cache: %v", err)
+		l.cfg.warnf("cannot read the login cache: %v", err)
 		return
 	}
-	if st.Server != l.env.opts.Server {
+	if st.Server != l.cfg.Server {
 		return // another login to another server replaced the cache
 	}
 	st.ListVersion, st.List = version, data
 	if version <= 0 {
 		st.ListVersion, st.List = 0, nil
 	}
-	if err := l.store.SaveState(l.account, st); err != nil {
-		l.env.Warnf("cannot save the contact list: %v", err)
+	if err := l.acct.SaveState(st); err != nil {
+		l.cfg.warnf("cannot save the contact list: %v", err)
 	}
 }
 
 // close waits for a sync that was started (ns must be closed first, so
 // that it ends) and saves the list.
-func (l *sessionList) close() {
+func (l *contactList) close() {
 	if !l.started {
 		return
 	}

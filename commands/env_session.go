@@ -1,0 +1,194 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"msn/commands/session"
+	"msn/keyring"
+	"msn/proto"
+	"msn/proto/secret"
+)
+
+// sessionOptions are the login flags of a command.
+type sessionOptions struct {
+	Password     passwordSources
+	Fresh        bool // do not offer the cached ticket
+	SavePassword bool // save the password read from a flag or the prompt
+}
+
+// sessionConfig returns what package session takes from the global
+// flags and the environment.
+func (e *Env) sessionConfig(store *keyring.Store) session.Config {
+	return session.Config{
+		Server:   e.opts.Server,
+		Protocol: e.opts.Protocol,
+		Engine:   e.protoOptions(),
+		Passport: e.Passport,
+		Store:    store,
+		Warn:     e.Warnf,
+		Timeout:  e.opts.Timeout,
+	}
+}
+
+// sessionLogin returns the session options of the login flags so, for
+// account in store.
+func (e *Env) sessionLogin(so sessionOptions, store *keyring.Store, account string) session.Options {
+	return session.Options{
+		Fresh:        so.Fresh,
+		SavePassword: so.SavePassword,
+		Password: func(ctx context.Context) (secret.String, bool, error) {
+			return e.readPassword(ctx, so.Password, store, account)
+		},
+	}
+}
+
+// budget returns ctx bounded by the command's one --timeout budget: a
+// deadline fixed at the first call, --timeout after it, plus extra for
+// the waits that have their own flag (--wait-online) and run inside.
+// Every phase of the command shares it.
+func (e *Env) budget(ctx context.Context, extra time.Duration) (context.Context, context.CancelFunc) {
+	e.budgetOnce.Do(func() { e.deadline = time.Now().Add(e.opts.Timeout + extra) })
+	return context.WithDeadline(ctx, e.deadline)
+}
+
+// openSession logs account in through package session, with the login
+// flags so and the session options o (their Password, Fresh and
+// SavePassword come from so).
+func (e *Env) openSession(ctx context.Context, account string, so sessionOptions, o session.Options) (*session.Session, error) {
+	store, err := e.checkedStore(so)
+	if err != nil {
+		return nil, err
+	}
+	lo := e.sessionLogin(so, store, account)
+	o.Password, o.Fresh, o.SavePassword = lo.Password, lo.Fresh, lo.SavePassword
+	s, err := session.Open(ctx, e.sessionConfig(store), account, o)
+	return s, e.explainLoginError(err)
+}
+
+// checkedStore opens the keyring store and refuses --save-password when
+// it saves no secrets.
+func (e *Env) checkedStore(so sessionOptions) (*keyring.Store, error) {
+	store, err := e.Store()
+	if err != nil {
+		return nil, err
+	}
+	if so.SavePassword && store.Backend() == string(keyring.ModeNone) {
+		return nil, &codedError{code: ExConfig, err: errors.New("--save-password: no keyring to save it in"),
+			hint: "use --keyring system, or --keyring file to opt in to a 0600 file"}
+	}
+	return store, nil
+}
+
+// explainLoginError adds a hint to the common login failures; other
+// errors pass unchanged.
+func (e *Env) explainLoginError(err error) error {
+	var le *session.LoginError
+	if !errors.As(err, &le) {
+		return err
+	}
+	switch ExitCode(err) {
+	case ExNoPerm:
+		if le.SavedPassword {
+			return withHint(err, "the saved password was refused; run msn login --save-password to replace it")
+		}
+	case ExNoHost:
+		if hintOf(err) == "" {
+			return withHint(err, fmt.Sprintf("check --server (%s) and --nexus", e.opts.Server))
+		}
+	case ExTempFail:
+		if errors.Is(err, context.DeadlineExceeded) {
+			return withHint(err, fmt.Sprintf("no answer within --timeout %s", e.opts.Timeout))
+		}
+	}
+	return err
+}
+
+// storeAndAccount opens the keyring store and resolves the account: arg,
+// else --account, else the store's default account.
+func (e *Env) storeAndAccount(arg string) (*keyring.Store, string, error) {
+	store, err := e.Store()
+	if err != nil {
+		return nil, "", err
+	}
+	account, err := e.resolveAccount(arg, store)
+	if err != nil {
+		return nil, "", err
+	}
+	return store, account, nil
+}
+
+// resolveAccount returns arg, else --account, else the default account.
+func (e *Env) resolveAccount(arg string, store *keyring.Store) (string, error) {
+	account := strings.TrimSpace(arg)
+	if account == "" {
+		account = e.opts.Account
+	}
+	if account == "" && store != nil {
+		account = store.DefaultAccount()
+	}
+	if account == "" {
+		return "", &codedError{code: ExConfig, err: errNoAccount, hint: "use --account EMAIL, or msn login EMAIL once"}
+	}
+	if err := checkAccount(account); err != nil {
+		return "", err
+	}
+	return account, nil
+}
+
+// checkAccount rejects what cannot be a Passport address.
+func checkAccount(a string) error {
+	local, domain, ok := strings.Cut(a, "@")
+	if !ok || local == "" || domain == "" || len(a) > 129 || strings.ContainsFunc(a, func(r rune) bool {
+		return r <= ' ' || r == 0x7f
+	}) {
+		return usageErrorf("%q is not an email address", a)
+	}
+	return nil
+}
+
+// stayOnline logs account in for a long-running command (listen,
+// recvfile): keep-alive, the list sync in the background, each ring
+// passed to ring on the reader goroutine (ring must not block), and the
+// presence saved by msn status set, said on stderr as "DOING as ACCOUNT
+// (STATUS)". Going online takes the command's --timeout budget; the
+// session itself lasts as long as ctx.
+func (e *Env) stayOnline(ctx context.Context, account string, so sessionOptions, ring func(*proto.Ring), doing string) (*session.Online, error) {
+	store, err := e.checkedStore(so)
+	if err != nil {
+		return nil, err
+	}
+	setup, cancel := e.budget(ctx, 0)
+	defer cancel()
+	opts := e.sessionLogin(so, store, account)
+	opts.KeepAlive = listenKeepAlive
+	var status proto.Status
+	presence := func() proto.Status {
+		status = e.ownPresence(account, true)
+		return status
+	}
+	on, err := session.StayOnline(ctx, setup, e.sessionConfig(store), account, opts, presence, ring)
+	if err != nil {
+		return nil, e.explainLoginError(err)
+	}
+	e.Warnf("%s as %s (%s)", doing, account, status)
+	if status == proto.StatusHidden {
+		e.Warnf("while hidden nobody can invite you; msn status set online changes that")
+	}
+	return on, nil
+}
+
+// troubleText says what an answerer could not do, for a warning.
+func troubleText(t session.Trouble) string {
+	from := escapeDisplay(t.From)
+	switch t.Kind {
+	case session.TooManyConversations:
+		return fmt.Sprintf("ignoring an invitation from %s: %d conversations are open", from, session.MaxConversations)
+	case session.TooManyInvitations:
+		return fmt.Sprintf("ignoring an invitation from %s: %d are waiting", from, session.MaxPendingInvites)
+	}
+	return fmt.Sprintf("cannot answer %s: %v", from, t.Err)
+}

@@ -1,0 +1,41 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrNoPasswordSource reports that the login needs a password and
+// nothing can supply one. A PasswordFunc returns it (wrapped) in that
+// case, so that a refused cached ticket is not offered again.
+var ErrNoPasswordSource = errors.New("no password source")
+
+// LoginError is a login that failed.
+type LoginError struct {
+	Err error
+	// SavedPassword reports that the password was read from the keyring
+	// (so a refusal means the saved one is wrong).
+	SavedPassword bool
+}
+
+// Error returns the message of the underlying error.
+func (e *LoginError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *LoginError) Unwrap() error { return e.Err }
+
+// StillOffline is the failure of a recipient who stayed offline for the
+// whole of the wait for them to come online.
+type StillOffline struct {
+	Err  error
+	Wait time.Duration
+}
+
+// Error says how long the wait was.
+func (e *StillOffline) Error() string {
+	return fmt.Sprintf("%v; not online within %s", e.Err, e.Wait)
+}
+
+// Unwrap returns the error of the last invitation.
+func (e *StillOffline) Unwrap() error { return e.Err }

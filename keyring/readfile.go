@@ -1,0 +1,45 @@
+package keyring
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// ErrFileTooLarge reports a file longer than the limit given to ReadFile.
+var ErrFileTooLarge = errors.New("file too large")
+
+// ReadFile reads at most limit bytes of the file at path, failing with an
+// error that wraps ErrFileTooLarge when it is larger. It is the one
+// bounded file reader of the toolkit: the state and secrets files here,
+// and files named by flags (--ca-file) in commands.
+func ReadFile(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, &tooLargeError{path: path, limit: limit}
+	}
+	return b, nil
+}
+
+// tooLargeError names the file that was too large and the limit.
+type tooLargeError struct {
+	path  string
+	limit int64
+}
+
+// Error says which file, and its limit.
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("%s: larger than %d bytes", e.path, e.limit)
+}
+
+// Is matches ErrFileTooLarge.
+func (e *tooLargeError) Is(target error) bool { return target == ErrFileTooLarge }
