@@ -2,6 +2,7 @@ package proto
 
 import (
 	"encoding/json"
+	"msn/proto/internal/engine"
 	"reflect"
 	"strings"
 	"testing"
@@ -126,7 +127,7 @@ func TestEncodeName(t *testing.T) {
 		if got != want {
 			t.Errorf("encodeName(%q) = %q, want %q", in, got, want)
 		}
-		if !validArg(got) {
+		if !engine.ValidArg(got) {
 			t.Errorf("encodeName(%q) cannot be sent as one field", in)
 		}
 		if decodeName(got) != in {

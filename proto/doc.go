@@ -4,15 +4,20 @@
 //
 // # Connections
 //
-// Every notification or switchboard connection has one reader goroutine.
-// Requests are matched to replies by transaction id (TrID): Go sends a
-// command and returns a *Call at once, Call.Wait blocks for the reply, and
-// the Call method does both. Several commands may be in flight on one
-// connection, and GoAll writes several of them in one network write.
+// Every notification or switchboard connection has one reader goroutine,
+// run by the engine (proto/internal/engine). Requests are matched to
+// replies by transaction id (TrID), and several may be in flight on one
+// connection. The public surface is typed methods: Login, then methods
+// of Notification (SetStatus, Sync, AddContact, Switchboard, ...) and of
+// Switchboard (Invite, SendText, Go and GoText for messages whose
+// acknowledgements are collected later). Each takes a context first;
+// the context bounds both the write and the wait. Commands that may go
+// out together do (VER, CVR and USR; CHG and XFR; CHG and PNG).
 //
-// When a connection ends, every pending call fails with the same error,
-// which Err reports afterwards. Close returns only after the reader has
-// exited.
+// When a connection ends, every pending request fails with the same
+// error, which Err reports afterwards. Close returns only after the
+// reader has exited, with the error that ended the connection, or nil
+// when it was up until Close or ended in order.
 //
 // # Events
 //
@@ -27,6 +32,9 @@
 // Error replies become *ServerError, which matches the sentinel errors of
 // this package with errors.Is (for example ErrAuthFailed for 911).
 // Malformed or oversized server lines are *ProtocolError, matching
-// ErrProtocol. The package never prints and never exits; Options.Debug
-// receives a wire transcript with passwords and tickets redacted.
+// ErrProtocol. Errors name no command-line flags: typed errors such as
+// *VersionError and *PrivateAddressError carry what a caller needs to
+// advise the user. The package never prints and never exits;
+// Options.Debug receives a wire transcript with passwords and tickets
+// redacted.
 package proto

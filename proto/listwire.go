@@ -2,6 +2,7 @@ package proto
 
 import (
 	"fmt"
+	"msn/proto/internal/engine"
 	"strconv"
 	"strings"
 )
@@ -108,8 +109,8 @@ func checkList(l List) error {
 
 // checkEmail accepts an address that can be sent as one field.
 func checkEmail(email string) error {
-	if !validArg(email) || !strings.Contains(email, "@") || len(email) > maxEmailBytes {
-		return fmt.Errorf("%w: %q is not an e-mail address", ErrInvalidArgument, escapeForError(email))
+	if !engine.ValidArg(email) || !strings.Contains(email, "@") || len(email) > maxEmailBytes {
+		return fmt.Errorf("%w: %q is not an e-mail address", ErrInvalidArgument, engine.EscapeForError(email))
 	}
 	return nil
 }

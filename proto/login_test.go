@@ -242,9 +242,9 @@ func TestLoginMSNP7OnlyServer(t *testing.T) {
 	if !errors.Is(err, ErrUnsupportedVersion) {
 		t.Fatalf("err = %v", err)
 	}
-	var h interface{ Hint() string }
-	if !errors.As(err, &h) || !strings.Contains(h.Hint(), "--protocol msnp7") {
-		t.Fatalf("no hint in %v", err)
+	var verr *VersionError
+	if !errors.As(err, &verr) || !verr.MSNP7Only || verr.Offered != MSNP8 {
+		t.Fatalf("err = %#v, want a *VersionError saying MSNP7 only", err)
 	}
 	checkScripts(t, d)
 }

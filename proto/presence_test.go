@@ -77,8 +77,8 @@ S: ILN $1 NLN bob@example.com Bob 0
 S: QNG
 `))
 	ctx := testContext(t)
-	old := ns.c.expect(keyPong)
-	if err := ns.c.send(&Command{Verb: "PNG"}); err != nil {
+	old := ns.c.Expect(keyPong)
+	if err := ns.c.Send(ctx, &Command{Verb: "PNG"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := ns.SetStatusAndSettle(ctx, StatusOnline); err != nil {

@@ -3,6 +3,7 @@ package proto
 import (
 	"context"
 	"errors"
+	"msn/proto/internal/engine"
 )
 
 // Delivery is a message (or the parts of a long text) sent with ack mode
@@ -10,7 +11,7 @@ import (
 type Delivery struct {
 	// Text is the text given to GoText; "" for Go.
 	Text  string
-	calls []*Call
+	calls []*engine.Call
 	err   error
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"msn/proto/internal/engine"
 	"strings"
 )
 
@@ -15,8 +16,8 @@ import (
 // *ServerError (713: calling too fast). Several people may be invited,
 // one after another or at once.
 func (sb *Switchboard) Invite(ctx context.Context, email string) error {
-	if !validArg(email) || !strings.Contains(email, "@") {
-		return fmt.Errorf("%w: %q is not an e-mail address", ErrInvalidArgument, escapeForError(email))
+	if !engine.ValidArg(email) || !strings.Contains(email, "@") {
+		return fmt.Errorf("%w: %q is not an e-mail address", ErrInvalidArgument, engine.EscapeForError(email))
 	}
 	if strings.EqualFold(email, sb.self) {
 		return fmt.Errorf("%w: cannot invite yourself", ErrInvalidArgument)
@@ -26,13 +27,13 @@ func (sb *Switchboard) Invite(ctx context.Context, email string) error {
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, joinWait, ErrNoAnswer)
 	defer cancel()
-	joined := sb.c.expect(joinKey(email))
+	joined := sb.c.Expect(joinKey(email))
 	reply, err := sb.c.Call(ctx, &Command{Verb: "CAL", Args: []string{email}})
 	if err == nil && reply.Arg(0) != "RINGING" {
 		err = protocolErrorf("unexpected reply to CAL")
 	}
 	if err != nil {
-		sb.c.forget(joined)
+		sb.c.Forget(joined)
 		var se *ServerError
 		if errors.As(err, &se) && se.Code == 215 {
 			return nil // already in the conversation

@@ -3,6 +3,7 @@ package proto
 import (
 	"context"
 	"fmt"
+	"msn/proto/internal/engine"
 	"strings"
 )
 
@@ -33,7 +34,7 @@ func (sb *Switchboard) Send(ctx context.Context, m *Message, ack AckMode) error 
 		return sb.Go(m).Wait(ctx)
 	case AckNone, AckNegative:
 	default:
-		return fmt.Errorf("%w: ack mode %q", ErrInvalidArgument, escapeForError(string(ack)))
+		return fmt.Errorf("%w: ack mode %q", ErrInvalidArgument, engine.EscapeForError(string(ack)))
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -44,12 +45,11 @@ func (sb *Switchboard) Send(ctx context.Context, m *Message, ack AckMode) error 
 	}
 	cmd := &Command{Verb: "MSG", HasTrID: true, Args: []string{string(ack)}, Payload: p}
 	if ack == AckNone {
-		return sb.c.send(cmd)
+		return sb.c.Send(ctx, cmd)
 	}
-	call := newCall(sb.c, cmd)
-	call.accept = func(r *Command) bool { return r.Verb == "NAK" }
+	call := sb.c.NewCall(cmd, func(r *Command) bool { return r.Verb == "NAK" })
 	sb.trackNegative(call, m)
-	sb.c.issue(call)
+	sb.c.Issue(ctx, []*engine.Call{call})
 	select {
 	case <-call.Done():
 		if call.Err != nil {
@@ -73,14 +73,15 @@ func (sb *Switchboard) SendText(ctx context.Context, text string, format *TextFo
 
 // Go sends m with ack mode A and returns at once; the Delivery's Wait
 // reports the outcome. Several deliveries may be in flight at once; they
-// reach the server in the order Go was called.
+// reach the server in the order Go was called. The write is bounded by
+// the engine's write timeout.
 func (sb *Switchboard) Go(m *Message) *Delivery {
 	p, err := sb.checkSend(m)
 	if err != nil {
 		return &Delivery{err: err}
 	}
-	d := &Delivery{calls: []*Call{sb.ackedCall(p)}}
-	sb.c.issue(d.calls...)
+	d := &Delivery{calls: []*engine.Call{sb.ackedCall(p)}}
+	sb.c.Issue(context.Background(), d.calls)
 	return d
 }
 
@@ -99,15 +100,14 @@ func (sb *Switchboard) GoText(text string, format *TextFormat) *Delivery {
 	for _, m := range msgs {
 		d.calls = append(d.calls, sb.ackedCall(m.Bytes()))
 	}
-	sb.c.issue(d.calls...)
+	sb.c.Issue(context.Background(), d.calls)
 	return d
 }
 
 // ackedCall prepares an MSG A, ended by ACK or NAK.
-func (sb *Switchboard) ackedCall(payload []byte) *Call {
-	call := newCall(sb.c, &Command{Verb: "MSG", Args: []string{string(AckFull)}, Payload: payload})
-	call.accept = func(r *Command) bool { return r.Verb == "ACK" || r.Verb == "NAK" }
-	return call
+func (sb *Switchboard) ackedCall(payload []byte) *engine.Call {
+	return sb.c.NewCall(&Command{Verb: "MSG", Args: []string{string(AckFull)}, Payload: payload},
+		func(r *Command) bool { return r.Verb == "ACK" || r.Verb == "NAK" })
 }
 
 // checkSend validates m and the conversation, and encodes m.
