@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// Waits of SetStatusAndSettle; variables so that tests can shorten them.
-var (
+// Waits of SetStatusAndSettle.
+const (
 	// settleTimeout bounds the wait for the QNG that ends the ILN burst.
 	settleTimeout = 5 * time.Second
 	// quietWindow is how long no ILN must arrive, when the QNG does not

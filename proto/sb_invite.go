@@ -12,7 +12,7 @@ import (
 // join. It returns nil at once when the contact is already there,
 // ErrOffline when they are offline, hidden or blocking the account
 // (217), ErrUnknownUser for an unknown or invalid address (205, 207,
-// 208), ErrNoAnswer when they do not join within JoinTimeout, or another
+// 208), ErrNoAnswer when they do not join within SwitchboardOptions.JoinWait, or another
 // *ServerError (713: calling too fast). Several people may be invited,
 // one after another or at once.
 func (sb *Switchboard) Invite(ctx context.Context, email string) error {
@@ -25,7 +25,7 @@ func (sb *Switchboard) Invite(ctx context.Context, email string) error {
 	if sb.isParticipant(email) {
 		return nil
 	}
-	ctx, cancel := context.WithTimeoutCause(ctx, joinWait, ErrNoAnswer)
+	ctx, cancel := context.WithTimeoutCause(ctx, sb.joinWait(), ErrNoAnswer)
 	defer cancel()
 	joined := sb.c.Expect(joinKey(email))
 	reply, err := sb.c.Call(ctx, &Command{Verb: "CAL", Args: []string{email}})

@@ -24,7 +24,7 @@ const (
 
 // Send sends m. With AckFull it returns when the server acknowledged the
 // message (nil), refused it (a *NAKError, matching ErrNotDelivered), or
-// stayed silent for AckTimeout (ErrUnconfirmed). With AckNegative and
+// stayed silent for SwitchboardOptions.AckWait (ErrUnconfirmed). With AckNegative and
 // AckNone it returns once the message is written. Send fails with
 // ErrNoParticipants when nobody else is in the conversation, since the
 // server would acknowledge a message that reaches no one.
@@ -80,7 +80,7 @@ func (sb *Switchboard) Go(m *Message) *Delivery {
 	if err != nil {
 		return &Delivery{err: err}
 	}
-	d := &Delivery{calls: []*engine.Call{sb.ackedCall(p)}}
+	d := &Delivery{calls: []*engine.Call{sb.ackedCall(p)}, ackWait: sb.ackWait()}
 	sb.c.Issue(context.Background(), d.calls)
 	return d
 }
@@ -88,7 +88,7 @@ func (sb *Switchboard) Go(m *Message) *Delivery {
 // GoText is SendText without the wait: it writes every part of the text
 // in one network write and returns at once.
 func (sb *Switchboard) GoText(text string, format *TextFormat) *Delivery {
-	d := &Delivery{Text: text}
+	d := &Delivery{Text: text, ackWait: sb.ackWait()}
 	msgs, err := textMessages(text, format)
 	if err == nil && sb.alone() {
 		err = ErrNoParticipants

@@ -23,12 +23,6 @@ const (
 	leaveTimeout = 5 * time.Second
 )
 
-// The waits in force; tests shorten them.
-var (
-	ackWait  = AckTimeout
-	joinWait = JoinTimeout
-)
-
 // SwitchboardOptions configures one switchboard session. Dialing, the
 // debug transcript and the referral policy come from the notification
 // connection.
@@ -38,6 +32,28 @@ type SwitchboardOptions struct {
 	// Unknown) on the switchboard's reader goroutine, in wire order. It
 	// must return quickly and must not wait for a server reply.
 	Handler func(Event)
+	// JoinWait bounds Invite's wait for the contact to join; zero means
+	// JoinTimeout.
+	JoinWait time.Duration
+	// AckWait bounds the wait for a message's acknowledgement; zero means
+	// AckTimeout.
+	AckWait time.Duration
+}
+
+// joinWait is the wait for a contact's JOI in force.
+func (sb *Switchboard) joinWait() time.Duration {
+	if sb.opts.JoinWait > 0 {
+		return sb.opts.JoinWait
+	}
+	return JoinTimeout
+}
+
+// ackWait is the wait for an acknowledgement in force.
+func (sb *Switchboard) ackWait() time.Duration {
+	if sb.opts.AckWait > 0 {
+		return sb.opts.AckWait
+	}
+	return AckTimeout
 }
 
 // Participant is someone in a conversation besides the account itself.
