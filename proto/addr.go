@@ -2,11 +2,12 @@ package proto
 
 import (
 	"fmt"
-	"msn/proto/internal/engine"
 	"net"
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"msn/proto/internal/engine"
 )
 
 // DefaultPort is the port of a server address given without one.

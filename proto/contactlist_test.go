@@ -2,11 +2,12 @@ package proto
 
 import (
 	"encoding/json"
-	"msn/proto/internal/engine"
 	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"msn/proto/internal/engine"
 )
 
 func TestListNames(t *testing.T) {

@@ -2,9 +2,10 @@ package proto
 
 import (
 	"fmt"
-	"msn/proto/internal/engine"
 	"strconv"
 	"strings"
+
+	"msn/proto/internal/engine"
 )
 
 // addCommand builds "ADD n LIST email name [group]".

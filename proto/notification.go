@@ -2,12 +2,13 @@ package proto
 
 import (
 	"context"
-	"msn/proto/internal/engine"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"msn/proto/internal/engine"
 )
 
 // Waiter keys on a notification connection.

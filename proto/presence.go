@@ -3,8 +3,9 @@ package proto
 import (
 	"context"
 	"fmt"
-	"msn/proto/internal/engine"
 	"time"
+
+	"msn/proto/internal/engine"
 )
 
 // Waits of SetStatusAndSettle.

@@ -3,8 +3,9 @@ package proto
 import (
 	"context"
 	"errors"
-	"msn/proto/internal/engine"
 	"time"
+
+	"msn/proto/internal/engine"
 )
 
 // Delivery is a message (or the parts of a long text) sent with ack mode

@@ -3,6 +3,7 @@ package proto
 import (
 	"errors"
 	"fmt"
+
 	"msn/proto/internal/engine"
 )
 

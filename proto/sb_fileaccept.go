@@ -3,9 +3,10 @@ package proto
 import (
 	"context"
 	"fmt"
-	"msn/proto/internal/engine"
 	"net"
 	"net/netip"
+
+	"msn/proto/internal/engine"
 )
 
 // maxFileSources bounds the addresses tried for one transfer: the public

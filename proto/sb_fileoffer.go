@@ -5,10 +5,11 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
-	"msn/proto/internal/engine"
 	"net/netip"
 	"strconv"
 	"sync"
+
+	"msn/proto/internal/engine"
 )
 
 // Offer is a file offered to one participant of a conversation (an

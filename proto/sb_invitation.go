@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"msn/proto/internal/engine"
 	"strconv"
 	"strings"
+
+	"msn/proto/internal/engine"
 )
 
 // maxInviteFields bounds the fields kept from one invitation body.

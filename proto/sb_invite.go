@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"msn/proto/internal/engine"
 	"strings"
+
+	"msn/proto/internal/engine"
 )
 
 // Invite calls a contact into the conversation (CAL) and waits until they

@@ -1,8 +1,9 @@
 package proto
 
 import (
-	"msn/proto/internal/engine"
 	"strings"
+
+	"msn/proto/internal/engine"
 )
 
 // maxOffered bounds the INVITEs a switchboard remembers to drop repeats.

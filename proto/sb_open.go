@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"msn/proto/internal/engine"
 	"time"
+
+	"msn/proto/internal/engine"
 )
 
 // sbSetupTimeout bounds opening or answering a switchboard when ctx has

@@ -3,8 +3,9 @@ package proto
 import (
 	"context"
 	"fmt"
-	"msn/proto/internal/engine"
 	"strings"
+
+	"msn/proto/internal/engine"
 )
 
 // AckMode is the acknowledgement a message asks of the switchboard.

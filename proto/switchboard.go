@@ -3,11 +3,12 @@ package proto
 import (
 	"context"
 	"io"
-	"msn/proto/internal/engine"
 	"net"
 	"strings"
 	"sync"
 	"time"
+
+	"msn/proto/internal/engine"
 )
 
 // Switchboard limits and waits.

@@ -2,11 +2,12 @@ package proto
 
 import (
 	"context"
-	"msn/proto/internal/engine"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"msn/proto/internal/engine"
 )
 
 // Waits of a list sync whose stream lacks GTC or BLP.

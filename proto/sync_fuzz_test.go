@@ -2,11 +2,12 @@ package proto
 
 import (
 	"bytes"
-	"msn/proto/internal/engine"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"msn/proto/internal/engine"
 )
 
 // streamSeeds turns the server lines of the syn_*.txt transcripts into

@@ -1,9 +1,10 @@
 package proto
 
 import (
-	"msn/proto/internal/engine"
 	"strconv"
 	"strings"
+
+	"msn/proto/internal/engine"
 )
 
 // setGTC takes the add notification setting: "A" or "N".

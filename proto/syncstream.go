@@ -1,8 +1,9 @@
 package proto
 
 import (
-	"msn/proto/internal/engine"
 	"sync"
+
+	"msn/proto/internal/engine"
 )
 
 // syncBuilder assembles a ContactList from the lines that answer one
