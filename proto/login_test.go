@@ -209,6 +209,10 @@ C: EOF
 		if !errors.Is(err, ErrBadAddress) {
 			t.Fatalf("err = %v, want ErrBadAddress", err)
 		}
+		var perr *PrivateAddressError
+		if !errors.As(err, &perr) || perr.Host != "127.0.0.1" || strings.Contains(err.Error(), "--") {
+			t.Fatalf("err = %#v, want a *PrivateAddressError for 127.0.0.1 naming no flag", err)
+		}
 		checkScripts(t, d)
 	})
 }
