@@ -64,7 +64,7 @@ func hintOf(err error) string {
 		return "the server offers MSNP7 only; MSNP7 sends an MD5 hash of the password over plain TCP: add --protocol msnp7 to use it anyway"
 	}
 	if errors.As(err, new(*proto.PrivateAddressError)) {
-		return "the server referred to a private address: add --allow-private-servers to follow it"
+		return "loopback and private addresses are refused unless --allow-private-servers is given"
 	}
 	return ""
 }
