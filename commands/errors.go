@@ -3,6 +3,8 @@ package commands
 import (
 	"errors"
 	"fmt"
+
+	"msn/proto"
 )
 
 // codedError is an error with a fixed exit code and an optional hint for
@@ -51,8 +53,24 @@ func configErrorf(format string, args ...any) error {
 // hinter is implemented by errors that carry advice for the user.
 type hinter interface{ Hint() string }
 
-// hintOf returns the first non-empty hint found in err's chain.
+// hintOf returns the first non-empty hint found in err's chain, else
+// the flag that resolves one of proto's typed errors.
 func hintOf(err error) string {
+	if h := chainHint(err); h != "" {
+		return h
+	}
+	var verr *proto.VersionError
+	if errors.As(err, &verr) && verr.MSNP7Only {
+		return "the server offers MSNP7 only; MSNP7 sends an MD5 hash of the password over plain TCP: add --protocol msnp7 to use it anyway"
+	}
+	if errors.As(err, new(*proto.PrivateAddressError)) {
+		return "loopback and private addresses are refused unless --allow-private-servers is given"
+	}
+	return ""
+}
+
+// chainHint returns the first non-empty Hint in err's chain.
+func chainHint(err error) string {
 	for e := err; e != nil; {
 		if h, ok := e.(hinter); ok && h.Hint() != "" {
 			return h.Hint()
@@ -62,7 +80,7 @@ func hintOf(err error) string {
 			e = u.Unwrap()
 		case interface{ Unwrap() []error }:
 			for _, inner := range u.Unwrap() {
-				if h := hintOf(inner); h != "" {
+				if h := chainHint(inner); h != "" {
 					return h
 				}
 			}

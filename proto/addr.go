@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"msn/proto/internal/engine"
 )
 
 // DefaultPort is the port of a server address given without one.
@@ -22,7 +24,7 @@ func NormalizeAddr(addr string) (string, error) {
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil || host == "" || !validPort(port) {
-		return "", fmt.Errorf("%w: %q", ErrBadAddress, escapeForError(addr))
+		return "", fmt.Errorf("%w: %q", ErrBadAddress, engine.EscapeForError(addr))
 	}
 	return net.JoinHostPort(host, port), nil
 }
@@ -60,14 +62,17 @@ func (p referralPolicy) check(addr string) (string, error) {
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil || host == "" || !validPort(port) {
-		return "", fmt.Errorf("%w: %q", ErrBadAddress, escapeForError(addr))
+		return "", fmt.Errorf("%w: %q", ErrBadAddress, engine.EscapeForError(addr))
 	}
 	if ip, err := netip.ParseAddr(host); err == nil {
-		if ip.IsUnspecified() || ip.IsMulticast() || (!p.allowPrivate && isPrivate(ip)) {
-			return "", fmt.Errorf("%w: %s is not a public address (see --allow-private-servers)", ErrBadAddress, host)
+		if ip.IsUnspecified() || ip.IsMulticast() {
+			return "", fmt.Errorf("%w: %s is not a public address", ErrBadAddress, host)
+		}
+		if !p.allowPrivate && isPrivate(ip) {
+			return "", &PrivateAddressError{Host: host}
 		}
 	} else if !validHostname(host) {
-		return "", fmt.Errorf("%w: %q", ErrBadAddress, escapeForError(host))
+		return "", fmt.Errorf("%w: %q", ErrBadAddress, engine.EscapeForError(host))
 	}
 	return net.JoinHostPort(host, port), nil
 }
@@ -77,7 +82,7 @@ func isPrivate(ip netip.Addr) bool {
 }
 
 func validPort(p string) bool {
-	if !isDigits(p) || len(p) > 5 {
+	if !engine.IsDigits(p) || len(p) > 5 {
 		return false
 	}
 	n, _ := strconv.Atoi(p)

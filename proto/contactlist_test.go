@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"msn/proto/internal/engine"
 )
 
 func TestListNames(t *testing.T) {
@@ -126,7 +128,7 @@ func TestEncodeName(t *testing.T) {
 		if got != want {
 			t.Errorf("encodeName(%q) = %q, want %q", in, got, want)
 		}
-		if !validArg(got) {
+		if !engine.ValidArg(got) {
 			t.Errorf("encodeName(%q) cannot be sent as one field", in)
 		}
 		if decodeName(got) != in {

@@ -4,15 +4,20 @@
 //
 // # Connections
 //
-// Every notification or switchboard connection has one reader goroutine.
-// Requests are matched to replies by transaction id (TrID): Go sends a
-// command and returns a *Call at once, Call.Wait blocks for the reply, and
-// the Call method does both. Several commands may be in flight on one
-// connection, and GoAll writes several of them in one network write.
+// Every notification or switchboard connection has one reader goroutine,
+// run by the engine (proto/internal/engine). Requests are matched to
+// replies by transaction id (TrID), and several may be in flight on one
+// connection. The public surface is typed methods: Login, then methods
+// of Notification (SetStatus, Sync, AddContact, Switchboard, ...) and of
+// Switchboard (Invite, SendText, Go and GoText for messages whose
+// acknowledgements are collected later). Each takes a context first;
+// the context bounds both the write and the wait. Commands that may go
+// out together do (VER, CVR and USR; CHG and XFR; CHG and PNG).
 //
-// When a connection ends, every pending call fails with the same error,
-// which Err reports afterwards. Close returns only after the reader has
-// exited.
+// When a connection ends, every pending request fails with the same
+// error, which Err reports afterwards. Close returns only after the
+// reader has exited, with the error that ended the connection, or nil
+// when it was up until Close or ended in order.
 //
 // # Events
 //
@@ -27,6 +32,45 @@
 // Error replies become *ServerError, which matches the sentinel errors of
 // this package with errors.Is (for example ErrAuthFailed for 911).
 // Malformed or oversized server lines are *ProtocolError, matching
-// ErrProtocol. The package never prints and never exits; Options.Debug
-// receives a wire transcript with passwords and tickets redacted.
+// ErrProtocol. Errors name no command-line flags: typed errors such as
+// *VersionError and *PrivateAddressError carry what a caller needs to
+// advise the user. The package never prints and never exits;
+// Options.Debug receives a wire transcript with passwords and tickets
+// redacted.
+//
+// # Map
+//
+// The parts of the client, from the ground up:
+//
+//	proto/internal/engine  codec, bounded reader, verb table, connection
+//	                       engine (pending calls, keyed waiters, writes)
+//	proto/secret           strings that never print (passwords, tickets)
+//	proto/passport         Passport 1.4 login for MSNP8
+//	proto                  dispatch and login, the notification connection,
+//	                       contact lists, presence, profile, and
+//	                       switchboards with messages and invitations
+//	proto/msnftp           MSNFTP file transfer, after an invitation
+//	proto/msntest          scripted peers for tests (golden transcripts)
+//	proto/server           the local MSN world for tests, serve and demo
+//
+// Files of this package, by part: login.go, passport.go, challenge.go and
+// addr.go (dispatch and sign-in); notification.go, options.go, events.go,
+// status.go and presence.go (the notification connection); contactlist.go,
+// listops.go, groupops.go, listwire.go, listchange.go and sync*.go
+// (contact lists); profileops.go (your own profile);
+// message.go, textformat.go and split.go (message format);
+// switchboard.go, typing.go and sb_*.go (switchboards: sb_open opening
+// and answering, sb_send and sb_delivery sending, sb_receive, sb_events,
+// sb_invit* and sb_file* invitations); command.go and errors.go (names
+// re-exported from the engine and the package's errors).
+//
+// # Where a new file goes
+//
+// Framing, TrIDs, writes and waiting for replies belong to the engine:
+// nothing here opens an engine.Conn, it only calls its methods. A file
+// that gives a notification-server verb its meaning goes here, named for
+// its part (list*, sync*, presence, profile*); a switchboard file is named
+// sb_<what>.go. Anything that is not MSNP goes in its own package beside
+// this one (passport, msnftp). A file holds one purpose: a new feature
+// gets a new file rather than a section in an old one.
 package proto

@@ -2,7 +2,8 @@ package proto
 
 import (
 	"errors"
-	"fmt"
+
+	"msn/proto/internal/engine"
 )
 
 // Sentinel errors. A *ServerError matches the sentinel of its code class
@@ -10,37 +11,40 @@ import (
 var (
 	// ErrAuthFailed means the server or Passport refused the credentials
 	// or the ticket (911, 917, 928).
-	ErrAuthFailed = errors.New("proto: authentication failed")
+	ErrAuthFailed = engine.ErrAuthFailed
 	// ErrUnknownUser means the server says the account does not exist
 	// (205, 207, 208, 931, or 911 before any credential was sent).
-	ErrUnknownUser = errors.New("proto: unknown user")
+	ErrUnknownUser = engine.ErrUnknownUser
 	// ErrOffline means the contact is offline, hidden or not accepting
 	// messages (217).
-	ErrOffline = errors.New("proto: contact is offline")
+	ErrOffline = engine.ErrOffline
 	// ErrNotAllowed means the request is not allowed now (913: hidden).
-	ErrNotAllowed = errors.New("proto: not allowed while hidden")
+	ErrNotAllowed = engine.ErrNotAllowed
 	// ErrListState means a contact-list request conflicts with the list
 	// (215, 216, 218, 219, 224, 225, 227, 228, 230, 231).
-	ErrListState = errors.New("proto: contact list conflict")
+	ErrListState = engine.ErrListState
 	// ErrListFull means a list or the group table is full (210, 223).
-	ErrListFull = errors.New("proto: list full")
+	ErrListFull = engine.ErrListFull
 	// ErrInvalidArgument means the server rejected an argument (201, 209,
 	// 229, 715).
-	ErrInvalidArgument = errors.New("proto: invalid argument")
+	ErrInvalidArgument = engine.ErrInvalidArgument
 	// ErrServerBusy means a temporary server failure: retry later.
-	ErrServerBusy = errors.New("proto: server busy or unavailable")
+	ErrServerBusy = engine.ErrServerBusy
+	// ErrProtocol matches every *ProtocolError.
+	ErrProtocol = engine.ErrProtocol
+	// ErrClosed means the connection is closed.
+	ErrClosed = engine.ErrClosed
+	// ErrLineTooLong is returned when a server line exceeds MaxLineLength.
+	ErrLineTooLong = engine.ErrLineTooLong
+
 	// ErrUnsupportedVersion means the server does not speak the protocol
 	// version that was offered.
 	ErrUnsupportedVersion = errors.New("proto: server does not support the protocol version")
-	// ErrProtocol matches every *ProtocolError.
-	ErrProtocol = errors.New("proto: protocol error")
 	// ErrSignedInElsewhere means the account signed in from another
 	// place and the server ended this session (OUT OTH).
 	ErrSignedInElsewhere = errors.New("proto: signed in elsewhere")
 	// ErrServerShutdown means the server is going down (OUT SSD).
 	ErrServerShutdown = errors.New("proto: server shutting down")
-	// ErrClosed means the connection is closed.
-	ErrClosed = errors.New("proto: connection closed")
 	// ErrNoPassword means a password was needed and no source was given.
 	ErrNoPassword = errors.New("proto: no password available")
 	// ErrBadAddress means the server referred the client to an address
@@ -50,59 +54,53 @@ var (
 
 // ServerError is an error reply: a three-digit code in place of the
 // command, followed by the TrID of the failed request.
-type ServerError struct {
-	Code int
-	TrID uint32
-}
-
-// Error returns "proto: server error 911 (authentication failed)".
-func (e *ServerError) Error() string {
-	if text, ok := errorText[e.Code]; ok {
-		return fmt.Sprintf("proto: server error %d (%s)", e.Code, text)
-	}
-	return fmt.Sprintf("proto: server error %d", e.Code)
-}
-
-// Is reports whether target is the sentinel of e's code class, or a
-// *ServerError with the same code.
-func (e *ServerError) Is(target error) bool {
-	if t, ok := target.(*ServerError); ok {
-		return t.Code == e.Code
-	}
-	return target != nil && codeClass(e.Code) == target
-}
-
-// Temporary reports whether retrying later may succeed.
-func (e *ServerError) Temporary() bool { return codeClass(e.Code) == ErrServerBusy }
+type ServerError = engine.ServerError
 
 // ProtocolError describes a malformed, oversized or unexpected line from
 // the server.
-type ProtocolError struct {
-	Msg string
-}
+type ProtocolError = engine.ProtocolError
 
-// Error returns "proto: " followed by the description.
-func (e *ProtocolError) Error() string { return "proto: " + e.Msg }
-
-// Is makes every *ProtocolError match ErrProtocol.
-func (e *ProtocolError) Is(target error) bool { return target == ErrProtocol }
+// Limits on what the server may send.
+const (
+	// MaxLineLength bounds one command line, CRLF included.
+	MaxLineLength = engine.MaxLineLength
+	// MaxPayload bounds one payload (MSG, NOT, IPG).
+	MaxPayload = engine.MaxPayload
+)
 
 func protocolErrorf(format string, args ...any) error {
-	return &ProtocolError{Msg: fmt.Sprintf(format, args...)}
+	return engine.ProtocolErrorf(format, args...)
 }
 
-// versionError reports a failed version negotiation. When the server
-// offers MSNP7 and MSNP7 was not asked for, Hint says how to opt in.
-type versionError struct {
-	offered string
-	hint    string
+// VersionError reports a failed version negotiation. It matches
+// ErrUnsupportedVersion.
+type VersionError struct {
+	// Offered is the version the client asked for.
+	Offered Protocol
+	// MSNP7Only reports that the server offers MSNP7 and not MSNP8, so
+	// asking for MSNP7 would work.
+	MSNP7Only bool
 }
 
-func (e *versionError) Error() string {
-	return "proto: server does not support " + e.offered
+// Error returns "proto: server does not support MSNP8".
+func (e *VersionError) Error() string {
+	return "proto: server does not support " + string(e.Offered)
 }
 
-func (e *versionError) Is(target error) bool { return target == ErrUnsupportedVersion }
+// Is makes every *VersionError match ErrUnsupportedVersion.
+func (e *VersionError) Is(target error) bool { return target == ErrUnsupportedVersion }
 
-// Hint returns advice for the user, or "".
-func (e *versionError) Hint() string { return e.hint }
+// PrivateAddressError reports a referral to a loopback, private or
+// link-local address, which Options.AllowPrivate did not allow. It
+// matches ErrBadAddress.
+type PrivateAddressError struct {
+	Host string
+}
+
+// Error returns "proto: bad server address: 10.0.0.1 is not a public address".
+func (e *PrivateAddressError) Error() string {
+	return ErrBadAddress.Error() + ": " + e.Host + " is not a public address"
+}
+
+// Is makes every *PrivateAddressError match ErrBadAddress.
+func (e *PrivateAddressError) Is(target error) bool { return target == ErrBadAddress }

@@ -94,8 +94,10 @@ func password(pw string) func(context.Context) (secret.String, error) {
 	return func(context.Context) (secret.String, error) { return secret.New(pw), nil }
 }
 
+// testContext bounds one step of a test against a scripted or local
+// server: each completes in milliseconds, with room for a loaded machine.
 func testContext(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	t.Cleanup(cancel)
 	return ctx
 }

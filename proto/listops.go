@@ -77,7 +77,7 @@ func (n *Notification) move(ctx context.Context, from, to List, email string) (*
 	if err != nil {
 		return nil, err
 	}
-	calls := n.c.GoAll(rem, add)
+	calls := n.c.GoAll(ctx, rem, add)
 	_, remErr := calls[0].Wait(ctx)
 	reply, addErr := calls[1].Wait(ctx)
 	if remErr != nil && !errors.Is(remErr, &ServerError{Code: 216}) {

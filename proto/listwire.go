@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"msn/proto/internal/engine"
 )
 
 // addCommand builds "ADD n LIST email name [group]".
@@ -108,8 +110,8 @@ func checkList(l List) error {
 
 // checkEmail accepts an address that can be sent as one field.
 func checkEmail(email string) error {
-	if !validArg(email) || !strings.Contains(email, "@") || len(email) > maxEmailBytes {
-		return fmt.Errorf("%w: %q is not an e-mail address", ErrInvalidArgument, escapeForError(email))
+	if !engine.ValidArg(email) || !strings.Contains(email, "@") || len(email) > maxEmailBytes {
+		return fmt.Errorf("%w: %q is not an e-mail address", ErrInvalidArgument, engine.EscapeForError(email))
 	}
 	return nil
 }

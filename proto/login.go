@@ -6,17 +6,9 @@ import (
 	"fmt"
 	"strings"
 
+	"msn/proto/internal/engine"
 	"msn/proto/passport"
 	"msn/proto/secret"
-)
-
-// Protocol is a protocol version this package speaks.
-type Protocol string
-
-// The supported protocol versions.
-const (
-	MSNP8 Protocol = "MSNP8"
-	MSNP7 Protocol = "MSNP7"
 )
 
 // maxReferrals bounds the XFR NS hops of one login.
@@ -82,8 +74,8 @@ func Login(ctx context.Context, cfg LoginConfig) (*LoginResult, error) {
 	if cfg.Protocol != MSNP8 && cfg.Protocol != MSNP7 {
 		return nil, fmt.Errorf("proto: unknown protocol %q", cfg.Protocol)
 	}
-	if !validArg(cfg.Email) || !strings.Contains(cfg.Email, "@") {
-		return nil, fmt.Errorf("%w: %q is not an e-mail address", ErrInvalidArgument, escapeForError(cfg.Email))
+	if !engine.ValidArg(cfg.Email) || !strings.Contains(cfg.Email, "@") {
+		return nil, fmt.Errorf("%w: %q is not an e-mail address", ErrInvalidArgument, engine.EscapeForError(cfg.Email))
 	}
 	if cfg.Protocol == MSNP8 && cfg.Passport == nil {
 		return nil, errors.New("proto: MSNP8 login needs a Passport client")
@@ -161,22 +153,22 @@ func (l *login) handshake(ctx context.Context, n *Notification, ticket secret.St
 	if p == MSNP7 {
 		cvr, scheme = cvrMSNP7, "MD5"
 	}
-	calls := []*Call{
-		newCall(n.c, &Command{Verb: "VER", Args: []string{string(p), "CVR0"}}),
-		newCall(n.c, &Command{Verb: "CVR", Args: append(strings.Fields(cvr), l.cfg.Email)}),
-		newCall(n.c, &Command{Verb: "USR", Args: []string{scheme, "I", l.cfg.Email}}),
+	calls := []*engine.Call{
+		n.c.NewCall(&Command{Verb: "VER", Args: []string{string(p), "CVR0"}}, nil),
+		n.c.NewCall(&Command{Verb: "CVR", Args: append(strings.Fields(cvr), l.cfg.Email)}, nil),
+		n.c.NewCall(&Command{Verb: "USR", Args: []string{scheme, "I", l.cfg.Email}},
+			func(c *Command) bool { return c.Verb == "USR" || c.Verb == "XFR" }),
 	}
-	calls[2].accept = func(c *Command) bool { return c.Verb == "USR" || c.Verb == "XFR" }
 	// A cached ticket does not depend on the challenge, so it goes out in
 	// the same write; servers answer in order.
 	cached := p == MSNP8 && !ticket.Empty()
 	if cached {
-		if !validArg(ticket.Reveal()) {
+		if !engine.ValidArg(ticket.Reveal()) {
 			return nil, "", fmt.Errorf("%w: the cached ticket holds characters that cannot be sent", ErrAuthFailed)
 		}
-		calls = append(calls, newCall(n.c, &Command{Verb: "USR", Args: []string{scheme, "S", ticket.Reveal()}}))
+		calls = append(calls, n.c.NewCall(&Command{Verb: "USR", Args: []string{scheme, "S", ticket.Reveal()}}, nil))
 	}
-	n.c.issue(calls...)
+	n.c.Issue(ctx, calls)
 	if err := checkVersion(ctx, calls[0], p); err != nil {
 		return nil, "", err
 	}
@@ -218,7 +210,7 @@ func (l *login) handshake(ctx context.Context, n *Notification, ticket secret.St
 			if ticket, err = l.passportLogin(ctx, reply.Args[2]); err != nil {
 				return nil, "", err
 			}
-			if !validArg(ticket.Reveal()) {
+			if !engine.ValidArg(ticket.Reveal()) {
 				return nil, "", fmt.Errorf("%w: the ticket holds characters that cannot be sent", ErrAuthFailed)
 			}
 			cred, fresh = ticket, true
@@ -240,7 +232,7 @@ func (l *login) handshake(ctx context.Context, n *Notification, ticket secret.St
 
 // checkVersion waits for the VER reply and checks that the server chose
 // the version offered.
-func checkVersion(ctx context.Context, call *Call, want Protocol) error {
+func checkVersion(ctx context.Context, call *engine.Call, want Protocol) error {
 	reply, err := call.Wait(ctx)
 	if err != nil {
 		return err
@@ -248,11 +240,7 @@ func checkVersion(ctx context.Context, call *Call, want Protocol) error {
 	if reply.Arg(0) == string(want) {
 		return nil
 	}
-	verr := &versionError{offered: string(want)}
-	if want == MSNP8 && offersMSNP7(reply.Args) {
-		verr.hint = "the server offers MSNP7 only; MSNP7 sends an MD5 hash of the password over plain TCP: add --protocol msnp7 to use it anyway"
-	}
-	return verr
+	return &VersionError{Offered: want, MSNP7Only: want == MSNP8 && offersMSNP7(reply.Args)}
 }
 
 // offersMSNP7 reports whether a VER reply chose or lists MSNP7 and not
@@ -298,7 +286,5 @@ func (l *login) getPassword(ctx context.Context) (secret.String, error) {
 }
 
 func (l *login) debugNote(format string, args ...any) {
-	if t := newTranscript(l.cfg.Options.Debug, "login"); t != nil {
-		t.note(format, args...)
-	}
+	engine.NewTranscript(l.cfg.Options.Debug, "login").Note(format, args...)
 }

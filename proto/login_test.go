@@ -209,6 +209,10 @@ C: EOF
 		if !errors.Is(err, ErrBadAddress) {
 			t.Fatalf("err = %v, want ErrBadAddress", err)
 		}
+		var perr *PrivateAddressError
+		if !errors.As(err, &perr) || perr.Host != "127.0.0.1" || strings.Contains(err.Error(), "--") {
+			t.Fatalf("err = %#v, want a *PrivateAddressError for 127.0.0.1 naming no flag", err)
+		}
 		checkScripts(t, d)
 	})
 }
@@ -242,9 +246,9 @@ func TestLoginMSNP7OnlyServer(t *testing.T) {
 	if !errors.Is(err, ErrUnsupportedVersion) {
 		t.Fatalf("err = %v", err)
 	}
-	var h interface{ Hint() string }
-	if !errors.As(err, &h) || !strings.Contains(h.Hint(), "--protocol msnp7") {
-		t.Fatalf("no hint in %v", err)
+	var verr *VersionError
+	if !errors.As(err, &verr) || !verr.MSNP7Only || verr.Offered != MSNP8 {
+		t.Fatalf("err = %#v, want a *VersionError saying MSNP7 only", err)
 	}
 	checkScripts(t, d)
 }

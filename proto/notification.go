@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"msn/proto/internal/engine"
 )
 
 // Waiter keys on a notification connection.
@@ -15,7 +17,7 @@ const keyPong = "QNG"
 // Notification is a connection to the notification server. Its methods
 // are safe for concurrent use.
 type Notification struct {
-	c        *conn
+	c        *engine.Conn
 	protocol Protocol
 	policy   referralPolicy
 	opts     Options
@@ -30,18 +32,40 @@ type Notification struct {
 // fixed before the reader starts: a server that picks another version is
 // refused, so no line of another dialect is ever dispatched.
 func newNotification(nc net.Conn, p Protocol, opts Options, policy referralPolicy) *Notification {
-	n := &Notification{c: newConn(nc, opts), protocol: p, opts: opts, policy: policy}
-	n.c.lr.dialect = p
-	n.c.intercept = n.intercept
-	n.c.event = n.event
-	n.c.start()
+	n := &Notification{protocol: p, opts: opts, policy: policy}
+	n.c = engine.New(nc, engine.Config{
+		Dialect:   p,
+		Debug:     opts.Debug,
+		Intercept: n.intercept,
+		Unclaimed: n.unclaimed,
+		Malformed: func(err error) { n.emit(&Malformed{Err: err}) },
+	})
+	n.c.Start()
 	return n
+}
+
+// emit passes an event to the handler.
+func (n *Notification) emit(ev Event) {
+	if n.opts.Handler != nil {
+		n.opts.Handler(ev)
+	}
+}
+
+// unclaimed offers a line no call claimed to a list sync's stream, and
+// else turns it into an event.
+func (n *Notification) unclaimed(cmd *Command) {
+	if n.collect(cmd) {
+		return
+	}
+	if ev := n.event(cmd); ev != nil {
+		n.emit(ev)
+	}
 }
 
 // LocalAddr returns the local address of the connection to the
 // notification server: the address this host reaches the service from,
 // which a file sender advertises by default.
-func (n *Notification) LocalAddr() net.Addr { return n.c.nc.LocalAddr() }
+func (n *Notification) LocalAddr() net.Addr { return n.c.LocalAddr() }
 
 // Protocol returns the negotiated protocol version.
 func (n *Notification) Protocol() Protocol { return n.protocol }
@@ -52,7 +76,9 @@ func (n *Notification) Done() <-chan struct{} { return n.c.Done() }
 // Err returns why the connection ended, or nil while it is up.
 func (n *Notification) Err() error { return n.c.Err() }
 
-// Close closes the connection at once and waits for its goroutines.
+// Close closes the connection at once and waits for its goroutines. It
+// returns the error that ended the connection, or nil when the
+// connection was up until Close or ended in order (OUT, hang-up).
 func (n *Notification) Close() error {
 	err := n.c.Close()
 	if n.keepDone != nil {
@@ -62,9 +88,10 @@ func (n *Notification) Close() error {
 }
 
 // Logout says goodbye (OUT), waits up to ctx for the server to close the
-// connection, and closes it.
+// connection, and closes it. The goodbye is written even when ctx has
+// ended, within the engine's write timeout.
 func (n *Notification) Logout(ctx context.Context) error {
-	if err := n.c.send(&Command{Verb: "OUT"}); err == nil {
+	if err := n.c.Send(context.WithoutCancel(ctx), &Command{Verb: "OUT"}); err == nil {
 		select {
 		case <-n.c.Done():
 		case <-ctx.Done():
@@ -75,8 +102,8 @@ func (n *Notification) Logout(ctx context.Context) error {
 
 // Ping sends PNG and waits for QNG.
 func (n *Notification) Ping(ctx context.Context) error {
-	w := n.c.expect(keyPong)
-	if err := n.c.send(&Command{Verb: "PNG"}); err != nil {
+	w := n.c.Expect(keyPong)
+	if err := n.c.Send(ctx, &Command{Verb: "PNG"}); err != nil {
 		return err
 	}
 	_, err := w.Wait(ctx)
@@ -104,7 +131,7 @@ func (n *Notification) startKeepAlive() {
 				err := n.Ping(ctx)
 				cancel()
 				if err != nil && n.c.Err() == nil {
-					n.c.fail(protocolErrorf("keep-alive: no answer to ping"))
+					n.c.Fail(protocolErrorf("keep-alive: no answer to ping"))
 				}
 			}
 		}
@@ -119,22 +146,22 @@ func (n *Notification) intercept(cmd *Command) bool {
 		if cmd.TrID == 0 && len(cmd.Args) == 1 {
 			qry := &Command{Verb: "QRY", HasTrID: true, Args: []string{challengeClientID},
 				Payload: []byte(ChallengeResponse(cmd.Args[0]))}
-			_ = n.c.send(qry)
+			_ = n.c.Send(context.Background(), qry)
 			return true
 		}
 	case "QNG":
-		n.c.wake(keyPong, cmd, nil)
+		n.c.Wake(keyPong, cmd, nil)
 		return true
 	case "OUT":
 		reason := cmd.Arg(0)
-		n.c.emit(&LoggedOut{Reason: reason})
+		n.emit(&LoggedOut{Reason: reason})
 		switch reason {
 		case "OTH":
-			n.c.fail(ErrSignedInElsewhere)
+			n.c.Fail(ErrSignedInElsewhere)
 		case "SSD":
-			n.c.fail(ErrServerShutdown)
+			n.c.Fail(ErrServerShutdown)
 		default:
-			n.c.fail(nil)
+			n.c.Fail(nil)
 		}
 		return true
 	}
@@ -168,7 +195,7 @@ func (n *Notification) event(cmd *Command) Event {
 		}
 	case "BPR":
 		// BPR ver handle key [value]: a contact's phone number changed.
-		if len(cmd.Args) >= 3 && len(cmd.Args) <= 4 && isDigits(cmd.Args[0]) {
+		if len(cmd.Args) >= 3 && len(cmd.Args) <= 4 && engine.IsDigits(cmd.Args[0]) {
 			v, _ := parseVersion(cmd.Args[0])
 			return &ListChange{Kind: ChangePhone, Email: cmd.Args[1], Key: cmd.Args[2],
 				Value: limitName(decodeName(cmd.Arg(3))), Group: NoGroup, Version: v}

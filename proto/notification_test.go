@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"msn/proto/internal/engine"
 	"msn/proto/msntest"
 )
 
@@ -132,15 +133,15 @@ C: SYN $6 0
 close
 `, Options{})
 	ctx := testContext(t)
-	rea := n.c.Go(&Command{Verb: "REA", Args: []string{"bob@example.com", "Bobby"}})
-	pong := n.c.expect(keyPong)
-	if err := n.c.send(&Command{Verb: "PNG"}); err != nil {
+	rea := n.c.Go(ctx, &Command{Verb: "REA", Args: []string{"bob@example.com", "Bobby"}})
+	pong := n.c.Expect(keyPong)
+	if err := n.c.Send(ctx, &Command{Verb: "PNG"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := rea.Wait(ctx); !errors.As(err, new(*ServerError)) || err.(*ServerError).Code != 999 {
 		t.Fatalf("REA: %v, want server error 999", err)
 	}
-	syn := n.c.Go(&Command{Verb: "SYN", Args: []string{"0"}})
+	syn := n.c.Go(ctx, &Command{Verb: "SYN", Args: []string{"0"}})
 	_, err1 := syn.Wait(ctx)
 	_, err2 := pong.Wait(ctx)
 	if err1 == nil || err1 != err2 || err1 != n.Err() {
@@ -265,8 +266,8 @@ close
 
 func TestAbandonedWaiterReleasesSharers(t *testing.T) {
 	n, d := nsFromScript(t, "C: EOF\n", Options{})
-	first := n.c.expect(keyPong)
-	shared := n.c.expect(keyPong)
+	first := n.c.Expect(keyPong)
+	shared := n.c.Expect(keyPong)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := first.Wait(ctx); !errors.Is(err, context.Canceled) {
@@ -274,7 +275,7 @@ func TestAbandonedWaiterReleasesSharers(t *testing.T) {
 	}
 	select {
 	case <-shared.Done():
-		if !errors.Is(shared.Err, errAbandoned) {
+		if !errors.Is(shared.Err, engine.ErrAbandoned) {
 			t.Fatalf("shared waiter: %v", shared.Err)
 		}
 	case <-time.After(5 * time.Second):

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"msn/proto/internal/engine"
 )
 
-// Waits of SetStatusAndSettle; variables so that tests can shorten them.
-var (
+// Waits of SetStatusAndSettle.
+const (
 	// settleTimeout bounds the wait for the QNG that ends the ILN burst.
 	settleTimeout = 5 * time.Second
 	// quietWindow is how long no ILN must arrive, when the QNG does not
@@ -44,9 +46,9 @@ func (n *Notification) SetStatusAndSettle(ctx context.Context, s Status) error {
 	if err != nil {
 		return err
 	}
-	defer n.c.forget(pong)
-	call := newCall(n.c, cmd)
-	n.c.issueWith(call, &Command{Verb: "PNG"})
+	defer n.c.Forget(pong)
+	call := n.c.NewCall(cmd, nil)
+	n.c.Issue(ctx, []*engine.Call{call}, &Command{Verb: "PNG"})
 	if _, err := call.Wait(ctx); err != nil {
 		// The QNG still comes: wait for it, so that it cannot end the
 		// burst of a later status change.
@@ -73,7 +75,7 @@ func (n *Notification) SetStatusAndSettle(ctx context.Context, s Status) error {
 // statusCommand builds the CHG for s in the connection's dialect.
 func (n *Notification) statusCommand(s Status) (*Command, error) {
 	if !s.Valid() || s == StatusOffline {
-		return nil, fmt.Errorf("%w: cannot set status %q", ErrInvalidArgument, escapeForError(string(s)))
+		return nil, fmt.Errorf("%w: cannot set status %q", ErrInvalidArgument, engine.EscapeForError(string(s)))
 	}
 	args := []string{string(s)}
 	if n.protocol == MSNP8 {
@@ -85,29 +87,8 @@ func (n *Notification) statusCommand(s Status) (*Command, error) {
 // pongWaiter registers a waiter for the next QNG that answers a PNG not
 // yet sent. A ping already in flight is waited out first, so its QNG
 // cannot be mistaken for the new one.
-func (n *Notification) pongWaiter(ctx context.Context) (*Call, error) {
-	c := n.c
-	for {
-		c.mu.Lock()
-		if c.err != nil {
-			err := c.err
-			c.mu.Unlock()
-			return nil, err
-		}
-		old, busy := c.waiters[keyPong]
-		if !busy {
-			w := newCall(c, nil)
-			c.waiters[keyPong] = w
-			c.mu.Unlock()
-			return w, nil
-		}
-		c.mu.Unlock()
-		select {
-		case <-old.Done():
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
+func (n *Notification) pongWaiter(ctx context.Context) (*engine.Call, error) {
+	return n.c.ExpectNext(ctx, keyPong)
 }
 
 // fence sends PNG and waits for its QNG: on a server that answers in
@@ -117,8 +98,8 @@ func (n *Notification) fence(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := n.c.send(&Command{Verb: "PNG"}); err != nil {
-		n.c.forget(pong)
+	if err := n.c.Send(ctx, &Command{Verb: "PNG"}); err != nil {
+		n.c.Forget(pong)
 		return err
 	}
 	_, err = pong.Wait(ctx)
@@ -143,23 +124,5 @@ func (n *Notification) awaitQuiet(ctx context.Context) error {
 			t.Stop()
 			return n.c.Err()
 		}
-	}
-}
-
-// issueWith registers call and writes its command followed by extra
-// commands that take no TrID and get no reply (PNG), in one network
-// write.
-func (c *conn) issueWith(call *Call, extra ...*Command) {
-	c.mu.Lock()
-	if c.err != nil {
-		call.finish(nil, c.err)
-		c.mu.Unlock()
-		return
-	}
-	call.Cmd.TrID, call.Cmd.HasTrID = c.nextID(), true
-	c.pending[call.Cmd.TrID] = call
-	c.mu.Unlock()
-	if err := c.write(append([]*Command{call.Cmd}, extra...)...); err != nil {
-		c.fail(err)
 	}
 }

@@ -1,7 +1,9 @@
 package proto
 
 import (
+	"context"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -77,8 +79,8 @@ S: ILN $1 NLN bob@example.com Bob 0
 S: QNG
 `))
 	ctx := testContext(t)
-	old := ns.c.expect(keyPong)
-	if err := ns.c.send(&Command{Verb: "PNG"}); err != nil {
+	old := ns.c.Expect(keyPong)
+	if err := ns.c.Send(ctx, &Command{Verb: "PNG"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := ns.SetStatusAndSettle(ctx, StatusOnline); err != nil {
@@ -94,24 +96,32 @@ S: QNG
 
 // A server that never answers PNG: the burst ends once no ILN has come
 // for a quiet window, even when that is after the bound.
+// The bound and the quiet window pass in a bubble's time: the second ILN
+// comes after the bound, within the quiet window of the first.
 func TestSetStatusAndSettleWithoutQNG(t *testing.T) {
-	defer func(s, q time.Duration) { settleTimeout, quietWindow = s, q }(settleTimeout, quietWindow)
-	settleTimeout, quietWindow = 50*time.Millisecond, 300*time.Millisecond
+	synctest.Test(t, testSetStatusAndSettleWithoutQNG)
+}
+
+func testSetStatusAndSettleWithoutQNG(t *testing.T) {
 	ns, log, _ := scriptedNS(t, MSNP8, inline(t, `
 C: CHG $1 NLN 0
 C: PNG
 S: CHG $1 NLN 0
 S: ILN $1 NLN bob@example.com Bob 0
-sleep 100ms
+sleep 4900ms
+S: ILN $1 NLN dave@example.com Dave 0
+sleep 200ms
 S: ILN $1 AWY carol@example.com Carol 0
 C: PNG
 S: QNG
 `))
-	ctx := testContext(t)
+	// The step lasts the settle bound and a quiet window or two.
+	ctx, cancel := context.WithTimeout(context.Background(), settleTimeout+time.Second)
+	defer cancel()
 	if err := ns.SetStatusAndSettle(ctx, StatusOnline); err != nil {
 		t.Fatal(err)
 	}
-	if got := initialPresence(log); len(got) != 2 {
+	if got := initialPresence(log); len(got) != 3 {
 		t.Fatalf("initial presence = %v", got)
 	}
 	if err := ns.Ping(ctx); err != nil {

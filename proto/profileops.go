@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"msn/proto/internal/engine"
 )
 
 // SetFriendlyName changes your own friendly name, which contacts see.
@@ -59,7 +61,7 @@ func (n *Notification) SetPhone(ctx context.Context, key, value string) (*ListCh
 		}
 		args = append(args, value)
 	default:
-		return nil, fmt.Errorf("%w: unknown phone property %q", ErrInvalidArgument, escapeForError(key))
+		return nil, fmt.Errorf("%w: unknown phone property %q", ErrInvalidArgument, engine.EscapeForError(key))
 	}
 	reply, err := n.c.Call(ctx, &Command{Verb: "PRP", Args: args})
 	if err != nil {
@@ -81,7 +83,7 @@ func (n *Notification) SetPhone(ctx context.Context, key, value string) (*ListCh
 // the allow nor the block list. ErrListState means it was already set.
 func (n *Notification) SetPrivacy(ctx context.Context, p Privacy) (*ListChange, error) {
 	if p != AllowUnlisted && p != BlockUnlisted {
-		return nil, fmt.Errorf("%w: privacy %q", ErrInvalidArgument, escapeForError(string(p)))
+		return nil, fmt.Errorf("%w: privacy %q", ErrInvalidArgument, engine.EscapeForError(string(p)))
 	}
 	return n.setting(ctx, "BLP", string(p), ChangePrivacy)
 }

@@ -3,6 +3,9 @@ package proto
 import (
 	"context"
 	"errors"
+	"time"
+
+	"msn/proto/internal/engine"
 )
 
 // Delivery is a message (or the parts of a long text) sent with ack mode
@@ -10,19 +13,25 @@ import (
 type Delivery struct {
 	// Text is the text given to GoText; "" for Go.
 	Text  string
-	calls []*Call
+	calls []*engine.Call
 	err   error
+	// ackWait bounds Wait; zero means AckTimeout.
+	ackWait time.Duration
 }
 
 // Wait blocks until the server has acknowledged every part (nil), refused
-// one (*NAKError, matching ErrNotDelivered), stayed silent for AckTimeout
+// one (*NAKError, matching ErrNotDelivered), stayed silent for SwitchboardOptions.AckWait
 // (ErrUnconfirmed), the connection ended (its error), or ctx ended. After
 // a context error the outcome is lost: the message counts as unconfirmed.
 func (d *Delivery) Wait(ctx context.Context) error {
 	if d.err != nil {
 		return d.err
 	}
-	ctx, cancel := context.WithTimeoutCause(ctx, ackWait, ErrUnconfirmed)
+	wait := d.ackWait
+	if wait <= 0 {
+		wait = AckTimeout
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, wait, ErrUnconfirmed)
 	defer cancel()
 	for _, call := range d.calls {
 		reply, err := call.Wait(ctx)

@@ -26,7 +26,7 @@ func sbSignIn(t *testing.T, srv *server.Server, email, pw string, p Protocol, ha
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { res.NS.Close() })
-	if _, err := res.NS.c.Call(ctx, res.NS.chgCommand(StatusOnline)); err != nil {
+	if err := res.NS.SetStatus(ctx, StatusOnline); err != nil {
 		t.Fatal(err)
 	}
 	return res.NS

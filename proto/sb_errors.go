@@ -3,6 +3,8 @@ package proto
 import (
 	"errors"
 	"fmt"
+
+	"msn/proto/internal/engine"
 )
 
 // Switchboard errors, matched with errors.Is.
@@ -92,7 +94,7 @@ func (e *CancelError) Error() string {
 	if e.declined() {
 		what = "declined"
 	}
-	return fmt.Sprintf("proto: %s %s the invitation (%s)", escapeForError(e.From), what, escapeForError(string(e.Code)))
+	return fmt.Sprintf("proto: %s %s the invitation (%s)", engine.EscapeForError(e.From), what, engine.EscapeForError(string(e.Code)))
 }
 
 // Is matches ErrCancelled, and ErrDeclined for the codes that decline.

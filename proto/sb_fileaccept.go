@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+
+	"msn/proto/internal/engine"
 )
 
 // maxFileSources bounds the addresses tried for one transfer: the public
@@ -86,7 +88,7 @@ func (sb *Switchboard) fileSource(inv *Invitation) (*FileSource, error) {
 func (sb *Switchboard) checkFileAddr(host, port string) (string, error) {
 	ip, err := netip.ParseAddr(host)
 	if err != nil || ip.Zone() != "" || !validPort(port) {
-		return "", fmt.Errorf("%w: file transfer address %q port %q", ErrBadInvitation, escapeForError(host), escapeForError(port))
+		return "", fmt.Errorf("%w: file transfer address %q port %q", ErrBadInvitation, engine.EscapeForError(host), engine.EscapeForError(port))
 	}
 	addr := net.JoinHostPort(ip.Unmap().String(), port)
 	if _, err := sb.policy.check(addr); err != nil {
@@ -102,7 +104,7 @@ func (sb *Switchboard) checkFileAddr(host, port string) (string, error) {
 // answered (ErrBadInvitation): a reply could not name it.
 func (sb *Switchboard) CancelInvitation(ctx context.Context, inv *Invitation, code CancelCode) error {
 	if !validCookie(inv.Cookie) {
-		return fmt.Errorf("%w: invitation cookie %q", ErrBadInvitation, escapeForError(inv.Cookie))
+		return fmt.Errorf("%w: invitation cookie %q", ErrBadInvitation, engine.EscapeForError(inv.Cookie))
 	}
 	return sb.cancelInvitation(ctx, inv.Cookie, code)
 }

@@ -8,6 +8,8 @@ import (
 	"net/netip"
 	"strconv"
 	"sync"
+
+	"msn/proto/internal/engine"
 )
 
 // Offer is a file offered to one participant of a conversation (an
@@ -25,7 +27,7 @@ type Offer struct {
 	Size int64
 
 	mu    sync.Mutex
-	reply *Call // the waiter for To's next reply
+	reply *engine.Call // the waiter for To's next reply
 }
 
 // OfferFile offers a file to the participant to: it sends an INVITE for
@@ -40,7 +42,7 @@ func (sb *Switchboard) OfferFile(ctx context.Context, to, name string, size int6
 	case name == "":
 		return nil, fmt.Errorf("%w: empty file name", ErrInvalidArgument)
 	case !sb.isParticipant(to):
-		return nil, fmt.Errorf("%w: %s", ErrPeerLeft, escapeForError(to))
+		return nil, fmt.Errorf("%w: %s", ErrPeerLeft, engine.EscapeForError(to))
 	}
 	cookie := sb.newInviteCookie()
 	o := &Offer{sb: sb, To: to, Cookie: cookie, Name: announcedName(name), Size: size}
@@ -162,8 +164,8 @@ func (o *Offer) Close() {
 
 // cancelInvitation sends a CANCEL for the invitation with cookie.
 func (sb *Switchboard) cancelInvitation(ctx context.Context, cookie string, code CancelCode) error {
-	if !validCookie(cookie) || !validArg(string(code)) {
-		return fmt.Errorf("%w: cancel of invitation %q", ErrInvalidArgument, escapeForError(cookie))
+	if !validCookie(cookie) || !engine.ValidArg(string(code)) {
+		return fmt.Errorf("%w: cancel of invitation %q", ErrInvalidArgument, engine.EscapeForError(cookie))
 	}
 	m := inviteMessage(
 		Header{"Invitation-Command", CancelCommand},

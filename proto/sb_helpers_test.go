@@ -157,6 +157,13 @@ func ofType[T Event](r *recorder) []T {
 // logs out and checks the scripts.
 func startSwitchboard(t *testing.T, sbScript string, inviteBob bool) (*Switchboard, *recorder, func()) {
 	t.Helper()
+	return startSwitchboardWith(t, sbScript, inviteBob, SwitchboardOptions{})
+}
+
+// startSwitchboardWith is startSwitchboard with options; the recorder
+// replaces opts.Handler.
+func startSwitchboardWith(t *testing.T, sbScript string, inviteBob bool, opts SwitchboardOptions) (*Switchboard, *recorder, func()) {
+	t.Helper()
 	sbScript = readScript(t, sbScript)
 	d := msntest.NewDialer()
 	ns := signIn(t, d, alice, "C: XFR $5 SB\nS: XFR $5 SB "+sbAddr+" CKI c00kie\nC: OUT\nS: OUT\nclose\n", nil)
@@ -167,7 +174,8 @@ func startSwitchboard(t *testing.T, sbScript string, inviteBob bool) (*Switchboa
 	d.Add(sbAddr, inline(t, head+sbScript))
 	rec := newRecorder()
 	ctx := testContext(t)
-	sb, err := ns.Switchboard(ctx, SwitchboardOptions{Handler: rec.add})
+	opts.Handler = rec.add
+	sb, err := ns.Switchboard(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

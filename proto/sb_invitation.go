@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"msn/proto/internal/engine"
 )
 
 // maxInviteFields bounds the fields kept from one invitation body.
@@ -52,7 +54,7 @@ func parseInvitation(body []byte) *Invitation {
 	inv.AppName = inv.Field("Application-Name")
 	inv.AppGUID = inv.Field("Application-GUID")
 	inv.File = inv.Field("Application-File")
-	if s := inv.Field("Application-FileSize"); isDigits(s) && len(s) <= 19 {
+	if s := inv.Field("Application-FileSize"); engine.IsDigits(s) && len(s) <= 19 {
 		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 			inv.Size = n
 		}
@@ -101,9 +103,9 @@ func (inv *Invitation) CheckFileOffer() error {
 	case !inv.IsFileOffer():
 		return fmt.Errorf("%w: not a file offer", ErrBadInvitation)
 	case !validCookie(inv.Cookie):
-		return fmt.Errorf("%w: invitation cookie %q", ErrBadInvitation, escapeForError(inv.Cookie))
+		return fmt.Errorf("%w: invitation cookie %q", ErrBadInvitation, engine.EscapeForError(inv.Cookie))
 	case inv.Size < 0:
-		return fmt.Errorf("%w: file size %q", ErrBadInvitation, escapeForError(inv.Field("Application-FileSize")))
+		return fmt.Errorf("%w: file size %q", ErrBadInvitation, engine.EscapeForError(inv.Field("Application-FileSize")))
 	}
 	return nil
 }
@@ -111,7 +113,7 @@ func (inv *Invitation) CheckFileOffer() error {
 // validCookie reports whether s is a decimal number of one to ten digits
 // that fits in 32 bits.
 func validCookie(s string) bool {
-	if !isDigits(s) || len(s) > maxCookieDigits {
+	if !engine.IsDigits(s) || len(s) > maxCookieDigits {
 		return false
 	}
 	n, err := strconv.ParseUint(s, 10, 64)

@@ -5,18 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"msn/proto/internal/engine"
 )
 
 // Invite calls a contact into the conversation (CAL) and waits until they
 // join. It returns nil at once when the contact is already there,
 // ErrOffline when they are offline, hidden or blocking the account
 // (217), ErrUnknownUser for an unknown or invalid address (205, 207,
-// 208), ErrNoAnswer when they do not join within JoinTimeout, or another
+// 208), ErrNoAnswer when they do not join within SwitchboardOptions.JoinWait, or another
 // *ServerError (713: calling too fast). Several people may be invited,
 // one after another or at once.
 func (sb *Switchboard) Invite(ctx context.Context, email string) error {
-	if !validArg(email) || !strings.Contains(email, "@") {
-		return fmt.Errorf("%w: %q is not an e-mail address", ErrInvalidArgument, escapeForError(email))
+	if !engine.ValidArg(email) || !strings.Contains(email, "@") {
+		return fmt.Errorf("%w: %q is not an e-mail address", ErrInvalidArgument, engine.EscapeForError(email))
 	}
 	if strings.EqualFold(email, sb.self) {
 		return fmt.Errorf("%w: cannot invite yourself", ErrInvalidArgument)
@@ -24,15 +26,15 @@ func (sb *Switchboard) Invite(ctx context.Context, email string) error {
 	if sb.isParticipant(email) {
 		return nil
 	}
-	ctx, cancel := context.WithTimeoutCause(ctx, joinWait, ErrNoAnswer)
+	ctx, cancel := context.WithTimeoutCause(ctx, sb.joinWait(), ErrNoAnswer)
 	defer cancel()
-	joined := sb.c.expect(joinKey(email))
+	joined := sb.c.Expect(joinKey(email))
 	reply, err := sb.c.Call(ctx, &Command{Verb: "CAL", Args: []string{email}})
 	if err == nil && reply.Arg(0) != "RINGING" {
 		err = protocolErrorf("unexpected reply to CAL")
 	}
 	if err != nil {
-		sb.c.forget(joined)
+		sb.c.Forget(joined)
 		var se *ServerError
 		if errors.As(err, &se) && se.Code == 215 {
 			return nil // already in the conversation

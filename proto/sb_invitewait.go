@@ -1,6 +1,10 @@
 package proto
 
-import "strings"
+import (
+	"strings"
+
+	"msn/proto/internal/engine"
+)
 
 // maxOffered bounds the INVITEs a switchboard remembers to drop repeats.
 const maxOffered = 64
@@ -14,21 +18,21 @@ type inviteRef struct {
 // expectInvite registers the waiter for peer's next reply to the
 // invitation with cookie, before the message that asks for it is sent,
 // so that the reply cannot slip past.
-func (sb *Switchboard) expectInvite(peer, cookie string) *Call {
+func (sb *Switchboard) expectInvite(peer, cookie string) *engine.Call {
 	key := inviteKey(peer, cookie)
 	sb.mu.Lock()
 	sb.invites[key] = inviteRef{peer: peer, cookie: cookie}
 	sb.mu.Unlock()
-	return sb.c.expect(key)
+	return sb.c.Expect(key)
 }
 
 // forgetInvite stops waiting for replies to an invitation.
-func (sb *Switchboard) forgetInvite(peer, cookie string, call *Call) {
+func (sb *Switchboard) forgetInvite(peer, cookie string, call *engine.Call) {
 	sb.mu.Lock()
 	delete(sb.invites, inviteKey(peer, cookie))
 	sb.mu.Unlock()
 	if call != nil {
-		sb.c.forget(call)
+		sb.c.Forget(call)
 	}
 }
 
@@ -39,7 +43,7 @@ func (sb *Switchboard) forgetInvite(peer, cookie string, call *Call) {
 func (sb *Switchboard) invitation(inv *Invitation, cmd *Command) Event {
 	switch inv.Command {
 	case AcceptCommand, CancelCommand:
-		if sb.c.wake(inviteKey(inv.From, inv.Cookie), cmd, nil) {
+		if sb.c.Wake(inviteKey(inv.From, inv.Cookie), cmd, nil) {
 			return nil
 		}
 	case InviteCommand:
@@ -87,6 +91,6 @@ func (sb *Switchboard) failInvites(match func(inviteRef) bool, err error) {
 	}
 	sb.mu.Unlock()
 	for _, k := range keys {
-		sb.c.wake(k, nil, err)
+		sb.c.Wake(k, nil, err)
 	}
 }

@@ -1,13 +1,15 @@
 package proto
 
+import "msn/proto/internal/engine"
+
 // maxNegative bounds how many AckNegative messages are remembered so
 // that a late NAK can name its message.
 const maxNegative = 64
 
 // trackNegative remembers the message of an AckNegative call, forgetting
 // the oldest beyond maxNegative.
-func (sb *Switchboard) trackNegative(call *Call, m *Message) {
-	var evicted []*Call
+func (sb *Switchboard) trackNegative(call *engine.Call, m *Message) {
+	var evicted []*engine.Call
 	sb.mu.Lock()
 	sb.negative[call] = m
 	sb.negOrder = append(sb.negOrder, call)
@@ -30,13 +32,13 @@ func (sb *Switchboard) trackNegative(call *Call, m *Message) {
 	}
 	sb.mu.Unlock()
 	for _, c := range evicted {
-		sb.c.forget(c)
+		sb.c.Forget(c)
 	}
 }
 
 // untrackNegative removes call from the AckNegative table and returns its
 // message.
-func (sb *Switchboard) untrackNegative(call *Call) (*Message, bool) {
+func (sb *Switchboard) untrackNegative(call *engine.Call) (*Message, bool) {
 	if call == nil {
 		return nil, false
 	}

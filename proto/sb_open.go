@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"msn/proto/internal/engine"
 )
 
 // sbSetupTimeout bounds opening or answering a switchboard when ctx has
@@ -30,21 +32,23 @@ func (n *Notification) SwitchboardWithStatus(ctx context.Context, status Status,
 	}
 	ctx, cancel := context.WithTimeout(ctx, sbSetupTimeout)
 	defer cancel()
-	xfr := newCall(n.c, &Command{Verb: "XFR", Args: []string{"SB"}})
+	xfr := &Command{Verb: "XFR", Args: []string{"SB"}}
+	var xfrCall *engine.Call
 	if status == "" {
-		n.c.issue(xfr)
+		xfrCall = n.c.Go(ctx, xfr)
 	} else {
-		if !status.Valid() || status == StatusOffline {
-			return nil, fmt.Errorf("%w: status %q", ErrInvalidArgument, escapeForError(string(status)))
+		chg, err := n.statusCommand(status)
+		if err != nil {
+			return nil, err
 		}
-		chg := newCall(n.c, n.chgCommand(status))
-		n.c.issue(chg, xfr)
-		if _, err := chg.Wait(ctx); err != nil {
-			n.c.forget(xfr)
+		calls := n.c.GoAll(ctx, chg, xfr)
+		xfrCall = calls[1]
+		if _, err := calls[0].Wait(ctx); err != nil {
+			n.c.Forget(xfrCall)
 			return nil, err
 		}
 	}
-	reply, err := xfr.Wait(ctx)
+	reply, err := xfrCall.Wait(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +83,7 @@ func (n *Notification) Answer(ctx context.Context, ring *Ring, opts SwitchboardO
 	if n.handle == "" {
 		return nil, errors.New("proto: answering needs a signed-in notification connection")
 	}
-	if ring == nil || !validArg(ring.SessionID) || !validArg(ring.Cookie) {
+	if ring == nil || !engine.ValidArg(ring.SessionID) || !engine.ValidArg(ring.Cookie) {
 		return nil, fmt.Errorf("%w: malformed invitation", ErrInvalidArgument)
 	}
 	addr, err := n.policy.check(ring.Addr)
@@ -113,14 +117,4 @@ func (n *Notification) dialSwitchboard(ctx context.Context, addr string, opts Sw
 		return nil, fmt.Errorf("proto: connect to switchboard %s: %w", addr, err)
 	}
 	return newSwitchboard(nc, n.handle, n.protocol, n.opts.Debug, n.policy, opts), nil
-}
-
-// chgCommand is the CHG that sets status: MSNP8 adds the client
-// capabilities field (0: none).
-func (n *Notification) chgCommand(status Status) *Command {
-	args := []string{string(status)}
-	if n.protocol == MSNP8 {
-		args = append(args, "0")
-	}
-	return &Command{Verb: "CHG", Args: args}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"msn/proto/internal/engine"
 )
 
 // AckMode is the acknowledgement a message asks of the switchboard.
@@ -23,7 +25,7 @@ const (
 
 // Send sends m. With AckFull it returns when the server acknowledged the
 // message (nil), refused it (a *NAKError, matching ErrNotDelivered), or
-// stayed silent for AckTimeout (ErrUnconfirmed). With AckNegative and
+// stayed silent for SwitchboardOptions.AckWait (ErrUnconfirmed). With AckNegative and
 // AckNone it returns once the message is written. Send fails with
 // ErrNoParticipants when nobody else is in the conversation, since the
 // server would acknowledge a message that reaches no one.
@@ -33,7 +35,7 @@ func (sb *Switchboard) Send(ctx context.Context, m *Message, ack AckMode) error 
 		return sb.Go(m).Wait(ctx)
 	case AckNone, AckNegative:
 	default:
-		return fmt.Errorf("%w: ack mode %q", ErrInvalidArgument, escapeForError(string(ack)))
+		return fmt.Errorf("%w: ack mode %q", ErrInvalidArgument, engine.EscapeForError(string(ack)))
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -44,12 +46,11 @@ func (sb *Switchboard) Send(ctx context.Context, m *Message, ack AckMode) error 
 	}
 	cmd := &Command{Verb: "MSG", HasTrID: true, Args: []string{string(ack)}, Payload: p}
 	if ack == AckNone {
-		return sb.c.send(cmd)
+		return sb.c.Send(ctx, cmd)
 	}
-	call := newCall(sb.c, cmd)
-	call.accept = func(r *Command) bool { return r.Verb == "NAK" }
+	call := sb.c.NewCall(cmd, func(r *Command) bool { return r.Verb == "NAK" })
 	sb.trackNegative(call, m)
-	sb.c.issue(call)
+	sb.c.Issue(ctx, []*engine.Call{call})
 	select {
 	case <-call.Done():
 		if call.Err != nil {
@@ -73,21 +74,22 @@ func (sb *Switchboard) SendText(ctx context.Context, text string, format *TextFo
 
 // Go sends m with ack mode A and returns at once; the Delivery's Wait
 // reports the outcome. Several deliveries may be in flight at once; they
-// reach the server in the order Go was called.
+// reach the server in the order Go was called. The write is bounded by
+// the engine's write timeout.
 func (sb *Switchboard) Go(m *Message) *Delivery {
 	p, err := sb.checkSend(m)
 	if err != nil {
 		return &Delivery{err: err}
 	}
-	d := &Delivery{calls: []*Call{sb.ackedCall(p)}}
-	sb.c.issue(d.calls...)
+	d := &Delivery{calls: []*engine.Call{sb.ackedCall(p)}, ackWait: sb.ackWait()}
+	sb.c.Issue(context.Background(), d.calls)
 	return d
 }
 
 // GoText is SendText without the wait: it writes every part of the text
 // in one network write and returns at once.
 func (sb *Switchboard) GoText(text string, format *TextFormat) *Delivery {
-	d := &Delivery{Text: text}
+	d := &Delivery{Text: text, ackWait: sb.ackWait()}
 	msgs, err := textMessages(text, format)
 	if err == nil && sb.alone() {
 		err = ErrNoParticipants
@@ -99,15 +101,14 @@ func (sb *Switchboard) GoText(text string, format *TextFormat) *Delivery {
 	for _, m := range msgs {
 		d.calls = append(d.calls, sb.ackedCall(m.Bytes()))
 	}
-	sb.c.issue(d.calls...)
+	sb.c.Issue(context.Background(), d.calls)
 	return d
 }
 
 // ackedCall prepares an MSG A, ended by ACK or NAK.
-func (sb *Switchboard) ackedCall(payload []byte) *Call {
-	call := newCall(sb.c, &Command{Verb: "MSG", Args: []string{string(AckFull)}, Payload: payload})
-	call.accept = func(r *Command) bool { return r.Verb == "ACK" || r.Verb == "NAK" }
-	return call
+func (sb *Switchboard) ackedCall(payload []byte) *engine.Call {
+	return sb.c.NewCall(&Command{Verb: "MSG", Args: []string{string(AckFull)}, Payload: payload},
+		func(r *Command) bool { return r.Verb == "ACK" || r.Verb == "NAK" })
 }
 
 // checkSend validates m and the conversation, and encodes m.

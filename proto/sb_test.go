@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"msn/proto/msntest"
@@ -249,10 +250,14 @@ func TestSwitchboardWindow(t *testing.T) {
 	done()
 }
 
+// The contact who never joins is waited for in a bubble's time, for
+// less than the script's own step timeout.
 func TestSwitchboardInviteErrors(t *testing.T) {
-	defer func(d time.Duration) { joinWait = d }(joinWait)
-	joinWait = 200 * time.Millisecond
-	sb, _, done := startSwitchboard(t, "sb_invite_errors.txt", false)
+	synctest.Test(t, testSwitchboardInviteErrors)
+}
+
+func testSwitchboardInviteErrors(t *testing.T) {
+	sb, _, done := startSwitchboardWith(t, "sb_invite_errors.txt", false, SwitchboardOptions{JoinWait: 2 * time.Second})
 	ctx := testContext(t)
 	for _, tc := range []struct {
 		email string
@@ -351,10 +356,14 @@ func TestSwitchboardAnswerRejected(t *testing.T) {
 	checkScripts(t, d)
 }
 
+// The missing ACK is waited for in a bubble's time, for less than the
+// script's own step timeout.
 func TestSwitchboardAckTimeout(t *testing.T) {
-	defer func(d time.Duration) { ackWait = d }(ackWait)
-	ackWait = 100 * time.Millisecond
-	sb, _, done := startSwitchboard(t, `
+	synctest.Test(t, testSwitchboardAckTimeout)
+}
+
+func testSwitchboardAckTimeout(t *testing.T) {
+	sb, _, done := startSwitchboardWith(t, `
 C: MSG $3 A 118
 | MIME-Version: 1.0
 | Content-Type: text/plain; charset=UTF-8
@@ -364,7 +373,7 @@ C: MSG $3 A 118
 C: OUT
 S: OUT
 close
-`, true)
+`, true, SwitchboardOptions{AckWait: 2 * time.Second})
 	if err := sb.SendText(testContext(t), "hello", nil); !errors.Is(err, ErrUnconfirmed) {
 		t.Errorf("err = %v, want ErrUnconfirmed", err)
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"msn/proto/internal/engine"
 )
 
 // Switchboard limits and waits.
@@ -22,12 +24,6 @@ const (
 	leaveTimeout = 5 * time.Second
 )
 
-// The waits in force; tests shorten them.
-var (
-	ackWait  = AckTimeout
-	joinWait = JoinTimeout
-)
-
 // SwitchboardOptions configures one switchboard session. Dialing, the
 // debug transcript and the referral policy come from the notification
 // connection.
@@ -37,6 +33,28 @@ type SwitchboardOptions struct {
 	// Unknown) on the switchboard's reader goroutine, in wire order. It
 	// must return quickly and must not wait for a server reply.
 	Handler func(Event)
+	// JoinWait bounds Invite's wait for the contact to join; zero means
+	// JoinTimeout.
+	JoinWait time.Duration
+	// AckWait bounds the wait for a message's acknowledgement; zero means
+	// AckTimeout.
+	AckWait time.Duration
+}
+
+// joinWait is the wait for a contact's JOI in force.
+func (sb *Switchboard) joinWait() time.Duration {
+	if sb.opts.JoinWait > 0 {
+		return sb.opts.JoinWait
+	}
+	return JoinTimeout
+}
+
+// ackWait is the wait for an acknowledgement in force.
+func (sb *Switchboard) ackWait() time.Duration {
+	if sb.opts.AckWait > 0 {
+		return sb.opts.AckWait
+	}
+	return AckTimeout
 }
 
 // Participant is someone in a conversation besides the account itself.
@@ -47,7 +65,8 @@ type Participant struct {
 // Switchboard is one conversation, on its own connection to a
 // switchboard server. Its methods are safe for concurrent use.
 type Switchboard struct {
-	c    *conn
+	c    *engine.Conn
+	opts SwitchboardOptions
 	self string
 
 	mu        sync.Mutex
@@ -55,8 +74,8 @@ type Switchboard struct {
 	sessionID string
 	// negative maps calls of messages sent with AckNegative to their
 	// messages, so that a NAK can name the message; see trackNegative.
-	negative map[*Call]*Message
-	negOrder []*Call
+	negative map[*engine.Call]*Message
+	negOrder []*engine.Call
 	// invites names the peer and cookie of each invitation waiting for a
 	// reply, by waiter key (see sb_invitewait.go); offered holds the
 	// INVITEs received lately, so that a repeated one is dropped.
@@ -69,17 +88,35 @@ type Switchboard struct {
 // newSwitchboard starts the engine on nc for the account self.
 func newSwitchboard(nc net.Conn, self string, p Protocol, debug io.Writer, policy referralPolicy, opts SwitchboardOptions) *Switchboard {
 	sb := &Switchboard{
-		c:        newConn(nc, Options{Handler: opts.Handler, Debug: debug}),
 		self:     self,
-		negative: map[*Call]*Message{},
+		opts:     opts,
+		negative: map[*engine.Call]*Message{},
 		invites:  map[string]inviteRef{},
 		policy:   policy,
 	}
-	sb.c.lr.dialect = p
-	sb.c.intercept = sb.intercept
-	sb.c.event = sb.event
-	sb.c.start()
+	sb.c = engine.New(nc, engine.Config{
+		Dialect:   p,
+		Debug:     debug,
+		Intercept: sb.intercept,
+		Unclaimed: sb.unclaimed,
+		Malformed: func(err error) { sb.emit(&Malformed{Err: err}) },
+	})
+	sb.c.Start()
 	return sb
+}
+
+// emit passes an event to the handler.
+func (sb *Switchboard) emit(ev Event) {
+	if sb.opts.Handler != nil {
+		sb.opts.Handler(ev)
+	}
+}
+
+// unclaimed turns a line no call claimed into an event.
+func (sb *Switchboard) unclaimed(cmd *Command) {
+	if ev := sb.event(cmd); ev != nil {
+		sb.emit(ev)
+	}
 }
 
 // Participants returns the other people in the conversation, in the order
@@ -106,13 +143,16 @@ func (sb *Switchboard) Done() <-chan struct{} { return sb.c.Done() }
 func (sb *Switchboard) Err() error { return sb.c.Err() }
 
 // Close closes the connection at once and waits for its reader. Messages
-// still waiting for an acknowledgement fail with ErrClosed.
+// still waiting for an acknowledgement fail with ErrClosed. It returns
+// the error that ended the connection, or nil when the connection was up
+// until Close or ended in order (OUT, hang-up).
 func (sb *Switchboard) Close() error { return sb.c.Close() }
 
 // Leave says goodbye (OUT), waits up to ctx (and at most a few seconds)
-// for the server to hang up, and closes the connection.
+// for the server to hang up, and closes the connection. The goodbye is
+// written even when ctx has ended, within the engine's write timeout.
 func (sb *Switchboard) Leave(ctx context.Context) error {
-	if err := sb.c.send(&Command{Verb: "OUT"}); err == nil {
+	if err := sb.c.Send(context.WithoutCancel(ctx), &Command{Verb: "OUT"}); err == nil {
 		ctx, cancel := context.WithTimeout(ctx, leaveTimeout)
 		defer cancel()
 		select {
@@ -128,15 +168,12 @@ func (sb *Switchboard) Leave(ctx context.Context) error {
 func (sb *Switchboard) intercept(cmd *Command) bool {
 	switch cmd.Verb {
 	case "OUT":
-		sb.c.fail(nil)
+		sb.c.Fail(nil)
 		return true
 	case "NAK":
-		sb.c.mu.Lock()
-		call := sb.c.pending[cmd.TrID]
-		sb.c.mu.Unlock()
-		if m, ok := sb.untrackNegative(call); ok {
+		if m, ok := sb.untrackNegative(sb.c.Pending(cmd.TrID)); ok {
 			sb.inviteUndelivered(m)
-			sb.c.emit(&Undelivered{TrID: cmd.TrID, Message: m})
+			sb.emit(&Undelivered{TrID: cmd.TrID, Message: m})
 		}
 	}
 	return false
@@ -201,10 +238,10 @@ func (sb *Switchboard) joined(email, name string, initial bool, cmd *Command) Ev
 	}
 	sb.mu.Unlock()
 	if full {
-		sb.c.fail(protocolErrorf("more than %d participants", MaxParticipants))
+		sb.c.Fail(protocolErrorf("more than %d participants", MaxParticipants))
 		return nil
 	}
-	sb.c.wake(joinKey(email), cmd, nil)
+	sb.c.Wake(joinKey(email), cmd, nil)
 	return &Joined{Email: email, Name: name, Initial: initial}
 }
 

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"msn/proto/internal/engine"
 )
 
 // Waits of a list sync whose stream lacks GTC or BLP.
@@ -20,8 +22,10 @@ const (
 // listState is a Notification's contact-list machinery: one sync at a
 // time, the builders the collector feeds, and when the last ILN arrived.
 type listState struct {
-	syncMu  sync.Mutex
-	install sync.Once
+	syncMu sync.Mutex
+	// collecting is set once a sync or a settle first needs the
+	// collector.
+	collecting atomic.Bool
 
 	mu sync.Mutex
 	// builder reads the current sync's stream; prev absorbs what is left
@@ -32,12 +36,15 @@ type listState struct {
 }
 
 // installCollector makes n.collect see every line no call claims.
-func (n *Notification) installCollector() {
-	n.lists.install.Do(func() { n.c.setCollector(n.collect) })
-}
+func (n *Notification) installCollector() { n.lists.collecting.Store(true) }
 
-// collect runs on the reader goroutine for every unclaimed line.
+// collect runs on the reader goroutine for every unclaimed line, before
+// the event path, and reports whether a sync's stream consumed it. It
+// notes when ILN lines arrive.
 func (n *Notification) collect(cmd *Command) bool {
+	if !n.lists.collecting.Load() {
+		return false
+	}
 	if cmd.Verb == "ILN" {
 		n.lists.lastILN.Store(time.Now().UnixNano())
 	}
@@ -52,7 +59,7 @@ func (n *Notification) collect(cmd *Command) bool {
 		consumed, ev = prev.feed(cmd)
 	}
 	if ev != nil {
-		n.c.emit(ev)
+		n.emit(ev)
 	}
 	return consumed
 }
@@ -76,21 +83,16 @@ func (n *Notification) Sync(ctx context.Context, cached *ContactList) (*ContactL
 	defer n.lists.syncMu.Unlock()
 	n.installCollector()
 	b := newSyncBuilder(n.protocol, cached)
+	// The builder reads the SYN reply where the stream's lines are
+	// consumed (collect), so the reply's predicate stays pure.
+	call := n.c.NewCall(&Command{Verb: "SYN", Args: []string{strconv.Itoa(b.requested)}},
+		func(reply *Command) bool { return reply.Verb == "SYN" })
+	b.call = call
 	n.lists.mu.Lock()
 	n.lists.prev, n.lists.builder = n.lists.builder, b
 	n.lists.mu.Unlock()
 
-	call := newCall(n.c, &Command{Verb: "SYN", Args: []string{strconv.Itoa(b.requested)}})
-	call.accept = func(reply *Command) bool {
-		// Runs on the reader goroutine, so the stream that follows the
-		// reply finds the builder started.
-		if reply.Verb != "SYN" {
-			return false
-		}
-		b.begin(reply)
-		return true
-	}
-	var pong *Call
+	var pong *engine.Call
 	if n.protocol == MSNP7 {
 		// An MSNP7 stream announces no length, and servers differ in what
 		// follows the reverse list (GTC, BLP, PRP). A PNG in the same
@@ -100,11 +102,14 @@ func (n *Notification) Sync(ctx context.Context, cached *ContactList) (*ContactL
 		if pong, err = n.pongWaiter(ctx); err != nil {
 			return nil, err
 		}
-		n.c.issueWith(call, &Command{Verb: "PNG"})
+		n.c.Issue(ctx, []*engine.Call{call}, &Command{Verb: "PNG"})
 	} else {
-		n.c.issue(call)
+		n.c.Issue(ctx, []*engine.Call{call})
 	}
-	_, err := call.Wait(ctx)
+	reply, err := call.Wait(ctx)
+	if err == nil {
+		b.begin(reply)
+	}
 	if pong != nil {
 		// Wait for the QNG even after an error reply, so that it cannot
 		// later be taken for the answer to another ping.
@@ -123,7 +128,7 @@ func (n *Notification) Sync(ctx context.Context, cached *ContactList) (*ContactL
 
 // awaitFence waits for the QNG of the PNG sent with SYN, and ends the
 // stream there.
-func (n *Notification) awaitFence(ctx context.Context, b *syncBuilder, pong *Call) error {
+func (n *Notification) awaitFence(ctx context.Context, b *syncBuilder, pong *engine.Call) error {
 	select {
 	case <-pong.Done():
 		if pong.Err != nil {
@@ -132,7 +137,7 @@ func (n *Notification) awaitFence(ctx context.Context, b *syncBuilder, pong *Cal
 		b.endAtFence()
 		return nil
 	case <-ctx.Done():
-		n.c.forget(pong)
+		n.c.Forget(pong)
 		return ctx.Err()
 	}
 }

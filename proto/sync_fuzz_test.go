@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"msn/proto/internal/engine"
 )
 
 // streamSeeds turns the server lines of the syn_*.txt transcripts into
@@ -60,14 +62,13 @@ func FuzzSyncStream(f *testing.F) {
 			cached.Version = int(requested)
 		}
 		b := newSyncBuilder(dialect, cached)
-		lr := newLineReader(bytes.NewReader(data))
-		lr.dialect = dialect
+		lr := engine.NewReader(bytes.NewReader(data), dialect)
 		begun := false
 		var events []Event
 		for i := 0; i <= len(data); i++ {
-			cmd, _, err := lr.readCommand()
+			cmd, _, err := lr.Read()
 			if err != nil {
-				if _, ok := err.(*badLine); ok {
+				if _, ok := err.(*engine.BadLine); ok {
 					continue
 				}
 				break

@@ -3,6 +3,8 @@ package proto
 import (
 	"strconv"
 	"strings"
+
+	"msn/proto/internal/engine"
 )
 
 // setGTC takes the add notification setting: "A" or "N".
@@ -101,7 +103,7 @@ func parseGroupIDs(s string) ([]int, error) {
 
 // parseCount reads a non-negative decimal of at most nine digits.
 func parseCount(s string) (int, bool) {
-	if !isDigits(s) || len(s) > 9 {
+	if !engine.IsDigits(s) || len(s) > 9 {
 		return 0, false
 	}
 	n, err := strconv.Atoi(s)
@@ -111,7 +113,7 @@ func parseCount(s string) (int, bool) {
 // parseVersion reads a list version: a non-negative decimal of at most
 // eighteen digits.
 func parseVersion(s string) (int, bool) {
-	if !isDigits(s) || len(s) > 18 {
+	if !engine.IsDigits(s) || len(s) > 18 {
 		return 0, false
 	}
 	n, err := strconv.Atoi(s)

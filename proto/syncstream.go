@@ -2,6 +2,8 @@ package proto
 
 import (
 	"sync"
+
+	"msn/proto/internal/engine"
 )
 
 // syncBuilder assembles a ContactList from the lines that answer one
@@ -15,8 +17,11 @@ type syncBuilder struct {
 	requested int
 	cached    *ContactList
 
-	trid uint32
-	list *ContactList
+	// call is the SYN; its reply starts the stream (begin).
+	call  *engine.Call
+	begun bool
+	trid  uint32
+	list  *ContactList
 	// MSNP8: announced and seen LST and LSG lines, and the contact that
 	// BPR lines belong to.
 	wantLST, wantLSG int
@@ -50,9 +55,20 @@ func newSyncBuilder(dialect Protocol, cached *ContactList) *syncBuilder {
 // begin reads the SYN reply: "SYN n ver" when the list is unchanged,
 // else "SYN n ver nLST nLSG" (MSNP8) or "SYN n ver" followed by the
 // stream (MSNP7).
+// It runs once, on whichever goroutine sees the reply first: the reader
+// when a stream line follows, or Sync.
 func (b *syncBuilder) begin(reply *Command) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.beginLocked(reply)
+}
+
+// beginLocked is begin; the caller holds mu.
+func (b *syncBuilder) beginLocked(reply *Command) {
+	if b.begun {
+		return
+	}
+	b.begun = true
 	b.trid = reply.TrID
 	args := reply.Args
 	if len(args) == 0 {
@@ -104,6 +120,17 @@ func (b *syncBuilder) begin(reply *Command) {
 func (b *syncBuilder) feed(cmd *Command) (bool, Event) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if !b.begun && b.call != nil {
+		// The reader completed the SYN call before passing on this
+		// line, so a reply that came is visible here.
+		select {
+		case <-b.call.Done():
+			if b.call.Reply != nil {
+				b.beginLocked(b.call.Reply)
+			}
+		default:
+		}
+	}
 	if b.list == nil && !b.done {
 		return false, nil // the SYN reply has not arrived
 	}

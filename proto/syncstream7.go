@@ -1,11 +1,13 @@
 package proto
 
+import "msn/proto/internal/engine"
+
 // feed7 takes an MSNP7 stream line: GTC, BLP, PRP, LSG and LST tagged
 // with the SYN's TrID, and BPR lines ("BPR ver handle key [value]").
 func (b *syncBuilder) feed7(cmd *Command) (bool, error) {
 	if cmd.Verb == "BPR" && !cmd.HasTrID {
 		a := cmd.Args
-		if len(a) < 3 || len(a) > 4 || !isDigits(a[0]) {
+		if len(a) < 3 || len(a) > 4 || !engine.IsDigits(a[0]) {
 			return false, nil
 		}
 		if c := b.list.Contact(a[1]); c != nil && phoneKey(a[2]) {

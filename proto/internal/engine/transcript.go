@@ -1,4 +1,4 @@
-package proto
+package engine
 
 import (
 	"bytes"
@@ -18,23 +18,26 @@ var sensitiveHeaders = map[string]bool{
 	"mspauth": true, "sid": true, "kv": true, "authcookie": true, "mspprof": true,
 }
 
-// transcript writes the wire transcript to Options.Debug, with passwords,
-// tickets and session cookies redacted. A nil transcript writes nothing.
-type transcript struct {
+// Transcript writes the wire transcript of one connection, with
+// passwords, tickets and session cookies redacted. A nil *Transcript
+// writes nothing.
+type Transcript struct {
 	mu   sync.Mutex
 	w    io.Writer
 	peer string
 }
 
-func newTranscript(w io.Writer, peer string) *transcript {
+// NewTranscript returns a transcript written to w, each line prefixed
+// with peer; nil when w is nil.
+func NewTranscript(w io.Writer, peer string) *Transcript {
 	if w == nil {
 		return nil
 	}
-	return &transcript{w: w, peer: peer}
+	return &Transcript{w: w, peer: peer}
 }
 
 // sent records a client command.
-func (t *transcript) sent(cmd *Command) {
+func (t *Transcript) sent(cmd *Command) {
 	if t == nil {
 		return
 	}
@@ -45,7 +48,7 @@ func (t *transcript) sent(cmd *Command) {
 }
 
 // received records a server line; cmd is nil for a malformed line.
-func (t *transcript) received(line string, cmd *Command) {
+func (t *Transcript) received(line string, cmd *Command) {
 	if t == nil {
 		return
 	}
@@ -77,7 +80,7 @@ func redactCookie(line string, cmd *Command) string {
 	return strings.Join(fields, " ")
 }
 
-func (t *transcript) print(dir, line string, payload []byte) {
+func (t *Transcript) print(dir, line string, payload []byte) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s %s\n", t.peer, dir, line)
 	for _, pl := range redactPayload(payload) {
@@ -88,8 +91,9 @@ func (t *transcript) print(dir, line string, payload []byte) {
 	_, _ = io.WriteString(t.w, b.String())
 }
 
-// Note writes a free-form line (Passport steps, referrals).
-func (t *transcript) note(format string, args ...any) {
+// Note writes a free-form line (Passport steps, referrals). The caller
+// keeps secrets out of it.
+func (t *Transcript) Note(format string, args ...any) {
 	if t == nil {
 		return
 	}

@@ -1,4 +1,4 @@
-package proto
+package engine
 
 import (
 	"errors"
@@ -9,13 +9,12 @@ import (
 
 func readAll(t *testing.T, input string, dialect Protocol) ([]*Command, []error) {
 	t.Helper()
-	lr := newLineReader(strings.NewReader(input))
-	lr.dialect = dialect
+	lr := NewReader(strings.NewReader(input), dialect)
 	var cmds []*Command
 	var errs []error
 	for i := 0; i < 1000; i++ {
-		cmd, _, err := lr.readCommand()
-		var bad *badLine
+		cmd, _, err := lr.Read()
+		var bad *BadLine
 		if errors.As(err, &bad) {
 			errs = append(errs, err)
 			continue

@@ -1,4 +1,4 @@
-package proto
+package engine
 
 // errorText is the meaning of each MSNP7/MSNP8 error code.
 var errorText = map[int]string{

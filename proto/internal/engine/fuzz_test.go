@@ -1,4 +1,4 @@
-package proto
+package engine
 
 import (
 	"bytes"
@@ -33,13 +33,14 @@ func FuzzReadCommand(f *testing.F) {
 		f.Add([]byte(seed), true)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, msnp7 bool) {
-		lr := newLineReader(bytes.NewReader(data))
+		dialect := MSNP8
 		if msnp7 {
-			lr.dialect = MSNP7
+			dialect = MSNP7
 		}
+		lr := NewReader(bytes.NewReader(data), dialect)
 		for i := 0; i <= len(data); i++ {
-			cmd, line, err := lr.readCommand()
-			var bad *badLine
+			cmd, line, err := lr.Read()
+			var bad *BadLine
 			if errors.As(err, &bad) {
 				continue
 			}
@@ -53,7 +54,7 @@ func FuzzReadCommand(f *testing.F) {
 				t.Fatalf("bad verb %q accepted", cmd.Verb)
 			}
 			for _, a := range cmd.Args {
-				if !validArg(a) {
+				if !ValidArg(a) {
 					t.Fatalf("bad field %q accepted", a)
 				}
 			}

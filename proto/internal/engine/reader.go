@@ -1,4 +1,4 @@
-package proto
+package engine
 
 import (
 	"bufio"
@@ -18,32 +18,35 @@ const (
 	maxEmptyLines = 100
 )
 
-// ErrLineTooLong is returned when a server line exceeds MaxLineLength.
-var ErrLineTooLong = &ProtocolError{Msg: "line too long"}
-
-// badLine is a malformed line that was read whole: the stream is still in
+// BadLine is a malformed line that was read whole: the stream is still in
 // step, so the reader reports it and goes on.
-type badLine struct {
+type BadLine struct {
 	err error
 }
 
-func (b *badLine) Error() string { return b.err.Error() }
-func (b *badLine) Unwrap() error { return b.err }
+// Error returns the description of what is wrong with the line.
+func (b *BadLine) Error() string { return b.err.Error() }
 
-// lineReader reads server commands with bounded memory.
-type lineReader struct {
+// Unwrap returns the *ProtocolError.
+func (b *BadLine) Unwrap() error { return b.err }
+
+// Reader reads server commands with bounded memory.
+type Reader struct {
 	br      *bufio.Reader
 	dialect Protocol
 }
 
-func newLineReader(r io.Reader) *lineReader {
-	return &lineReader{br: bufio.NewReaderSize(r, MaxLineLength)}
+// NewReader reads server lines of the given dialect from r. The dialect
+// decides which list lines carry a TrID (see the verb table).
+func NewReader(r io.Reader, dialect Protocol) *Reader {
+	return &Reader{br: bufio.NewReaderSize(r, MaxLineLength), dialect: dialect}
 }
 
-// readCommand reads the next command and its payload. A *badLine error
-// leaves the stream usable; any other error is fatal for the connection.
+// Read reads the next command and its payload, and returns the line as
+// read. A *BadLine error leaves the stream usable; any other error is
+// fatal for the connection.
 // A bare LF ends a line as well as CRLF; payload bytes are never altered.
-func (r *lineReader) readCommand() (*Command, string, error) {
+func (r *Reader) Read() (*Command, string, error) {
 	for empty := 0; ; empty++ {
 		raw, err := r.br.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
@@ -58,7 +61,7 @@ func (r *lineReader) readCommand() (*Command, string, error) {
 		line := strings.TrimSuffix(strings.TrimSuffix(string(raw), "\n"), "\r")
 		if line == "" {
 			if empty >= maxEmptyLines {
-				return nil, "", protocolErrorf("too many empty lines")
+				return nil, "", ProtocolErrorf("too many empty lines")
 			}
 			continue
 		}
@@ -68,7 +71,7 @@ func (r *lineReader) readCommand() (*Command, string, error) {
 }
 
 // parse splits a line into a Command and reads its payload.
-func (r *lineReader) parse(line string) (*Command, error) {
+func (r *Reader) parse(line string) (*Command, error) {
 	fields := strings.Split(line, " ")
 	verb := fields[0]
 	fields = fields[1:]
@@ -77,16 +80,16 @@ func (r *lineReader) parse(line string) (*Command, error) {
 		if isPayload {
 			return nil, err // the payload length cannot be trusted: out of step
 		}
-		return nil, &badLine{err}
+		return nil, &BadLine{err}
 	}
 	cmd := &Command{Verb: verb}
 	if hasTrID(verb, fields, r.dialect) {
 		if len(fields) == 0 {
-			return nil, &badLine{protocolErrorf("%s: missing transaction id", verb)}
+			return nil, &BadLine{ProtocolErrorf("%s: missing transaction id", verb)}
 		}
 		id, err := strconv.ParseUint(fields[0], 10, 32)
-		if err != nil || !isDigits(fields[0]) {
-			return nil, &badLine{protocolErrorf("%s: bad transaction id", verb)}
+		if err != nil || !IsDigits(fields[0]) {
+			return nil, &BadLine{ProtocolErrorf("%s: bad transaction id", verb)}
 		}
 		cmd.TrID, cmd.HasTrID = uint32(id), true
 		fields = fields[1:]
@@ -107,10 +110,10 @@ func (r *lineReader) parse(line string) (*Command, error) {
 		}
 		return cmd, nil
 	}
-	if _, known := serverVerbs[verb]; !known && !isErrorCode(verb) && len(fields) > 0 && isDigits(fields[len(fields)-1]) {
+	if _, known := serverVerbs[verb]; !known && !IsErrorCode(verb) && len(fields) > 0 && IsDigits(fields[len(fields)-1]) {
 		// An unknown verb that ends in a number may be an unknown payload
 		// command; reading on would misread its payload as commands.
-		return nil, protocolErrorf("unknown command %q that may carry a payload", verb)
+		return nil, ProtocolErrorf("unknown command %q that may carry a payload", verb)
 	}
 	return cmd, nil
 }
@@ -119,15 +122,15 @@ func (r *lineReader) parse(line string) (*Command, error) {
 // code, and non-empty fields free of control characters.
 func checkFields(verb string, fields []string) error {
 	if !isVerb(verb) {
-		return protocolErrorf("malformed command %q", escapeForError(verb))
+		return ProtocolErrorf("malformed command %q", EscapeForError(verb))
 	}
 	for _, f := range fields {
 		if f == "" {
-			return protocolErrorf("%s: empty field", verb)
+			return ProtocolErrorf("%s: empty field", verb)
 		}
 		for i := 0; i < len(f); i++ {
 			if f[i] < ' ' || f[i] == 0x7f {
-				return protocolErrorf("%s: control character in field", verb)
+				return ProtocolErrorf("%s: control character in field", verb)
 			}
 		}
 	}
@@ -139,15 +142,15 @@ func checkFields(verb string, fields []string) error {
 func payloadLength(verb string, fields []string) (int, error) {
 	idx := serverPayloadVerbs[verb]
 	if len(fields) != idx+1 {
-		return 0, protocolErrorf("%s: want %d fields, got %d", verb, idx+1, len(fields))
+		return 0, ProtocolErrorf("%s: want %d fields, got %d", verb, idx+1, len(fields))
 	}
 	s := fields[idx]
-	if !isDigits(s) || len(s) > 6 {
-		return 0, protocolErrorf("%s: bad payload length", verb)
+	if !IsDigits(s) || len(s) > 6 {
+		return 0, ProtocolErrorf("%s: bad payload length", verb)
 	}
 	n, _ := strconv.Atoi(s)
 	if n > MaxPayload {
-		return 0, protocolErrorf("%s: payload of %d bytes exceeds %d", verb, n, MaxPayload)
+		return 0, ProtocolErrorf("%s: payload of %d bytes exceeds %d", verb, n, MaxPayload)
 	}
 	return n, nil
 }
@@ -157,7 +160,7 @@ func isVerb(s string) bool {
 	if len(s) != 3 {
 		return false
 	}
-	if isDigits(s) {
+	if IsDigits(s) {
 		return true
 	}
 	for i := 0; i < 3; i++ {
@@ -168,8 +171,8 @@ func isVerb(s string) bool {
 	return true
 }
 
-// escapeForError quotes at most 32 bytes of s for an error message.
-func escapeForError(s string) string {
+// EscapeForError quotes at most 32 bytes of s for an error message.
+func EscapeForError(s string) string {
 	if len(s) > 32 {
 		s = s[:32]
 	}

@@ -1,4 +1,14 @@
-package proto
+package engine
+
+// Protocol is a protocol version: it decides which server lines carry a
+// TrID.
+type Protocol string
+
+// The supported protocol versions.
+const (
+	MSNP8 Protocol = "MSNP8"
+	MSNP7 Protocol = "MSNP7"
+)
 
 // trIDRule says whether a server line of a given verb carries a TrID.
 type trIDRule int
@@ -41,14 +51,14 @@ var clientPayloadVerbs = map[string]bool{"MSG": true, "QRY": true}
 
 // hasTrID applies the verb table to the fields after the verb.
 func hasTrID(verb string, fields []string, dialect Protocol) bool {
-	if isErrorCode(verb) {
+	if IsErrorCode(verb) {
 		return true
 	}
 	switch serverVerbs[verb] {
 	case trIDAlways:
 		return true
 	case trIDIfNumeric:
-		return len(fields) > 0 && isDigits(fields[0])
+		return len(fields) > 0 && IsDigits(fields[0])
 	case trIDMSNP7:
 		return dialect == MSNP7
 	}

@@ -1,4 +1,4 @@
-package proto
+package engine
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 
 func TestTranscriptRedactsSecrets(t *testing.T) {
 	var b bytes.Buffer
-	tr := newTranscript(&b, "ns")
+	tr := NewTranscript(&b, "ns")
 	tr.sent(&Command{Verb: "USR", HasTrID: true, TrID: 4, Args: []string{"TWN", "S", "t=secret-ticket&p=x"}})
 	tr.sent(&Command{Verb: "USR", HasTrID: true, TrID: 5, Args: []string{"MD5", "S", "f5ccddc790a1d503b89acc8bfc28c3aa"}})
 	tr.sent(&Command{Verb: "USR", HasTrID: true, TrID: 1, Args: []string{"bob@example.com", "sb-cookie-1"}})
@@ -17,8 +17,8 @@ func TestTranscriptRedactsSecrets(t *testing.T) {
 		"XFR 10 SB 10.0.0.3:1863 CKI sb-cookie-3",
 		"RNG 11752013 10.0.0.3:1863 CKI sb-cookie-4 alice@example.com Alice",
 	} {
-		lr := newLineReader(strings.NewReader(line + "\r\n"))
-		cmd, raw, err := lr.readCommand()
+		lr := NewReader(strings.NewReader(line+"\r\n"), MSNP8)
+		cmd, raw, err := lr.Read()
 		if err != nil {
 			t.Fatal(err)
 		}
