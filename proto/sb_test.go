@@ -257,7 +257,7 @@ func TestSwitchboardInviteErrors(t *testing.T) {
 }
 
 func testSwitchboardInviteErrors(t *testing.T) {
-	sb, _, done := startSwitchboardWith(t, "sb_invite_errors.txt", false, SwitchboardOptions{JoinWait: 2 * time.Second})
+	sb, _, done := startSwitchboardWith(t, "sb_invite_errors.txt", false, SwitchboardOptions{JoinWait: time.Second})
 	ctx := testContext(t)
 	for _, tc := range []struct {
 		email string
@@ -373,7 +373,7 @@ C: MSG $3 A 118
 C: OUT
 S: OUT
 close
-`, true, SwitchboardOptions{AckWait: 2 * time.Second})
+`, true, SwitchboardOptions{AckWait: time.Second})
 	if err := sb.SendText(testContext(t), "hello", nil); !errors.Is(err, ErrUnconfirmed) {
 		t.Errorf("err = %v, want ErrUnconfirmed", err)
 	}
