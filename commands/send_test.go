@@ -180,7 +180,7 @@ func TestSendInteractiveReopens(t *testing.T) {
 	bob.leaveAll(true)
 	select {
 	case <-left:
-	case <-time.After(10 * time.Second):
+	case <-time.After(5 * time.Second):
 		t.Fatal("the sender did not see the peer leave")
 	}
 	fmt.Fprintln(feed, "three")
@@ -207,7 +207,7 @@ func TestSendWaitOnline(t *testing.T) {
 		done <- runSend(context.Background(), env, sendOptions{Recipients: []string{"bob@example.com"}, Text: "late", HasText: true,
 			WaitOnline: 5 * time.Second, Window: sendWindow, Session: w.session("alice@example.com")})
 	}()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(5 * time.Second)
 	for !w.srv.Online("alice@example.com") {
 		if time.Now().After(deadline) {
 			t.Fatal("alice did not sign in")

@@ -58,7 +58,7 @@ func (p *offerPeer) next(tb testing.TB) offerAt {
 	select {
 	case o := <-p.offers:
 		return o
-	case <-time.After(10 * time.Second):
+	case <-time.After(5 * time.Second):
 		tb.Fatal("no file offer")
 		return offerAt{}
 	}

@@ -211,7 +211,7 @@ func (p *testPeer) event(ev proto.Event) {
 // waitFor waits until n texts came and returns them.
 func (p *testPeer) waitFor(tb testing.TB, n int) []string {
 	tb.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(5 * time.Second)
 	for {
 		p.mu.Lock()
 		got := append([]string(nil), p.got...)
@@ -230,7 +230,7 @@ func (p *testPeer) waitFor(tb testing.TB, n int) []string {
 // leaveAll leaves every conversation; with wait, it first waits a
 // little for one whose answer is still on its way.
 func (p *testPeer) leaveAll(wait bool) {
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(5 * time.Second)
 	p.mu.Lock()
 	for wait && len(p.sbs) == 0 && time.Now().Before(deadline) {
 		p.mu.Unlock()

@@ -132,7 +132,7 @@ func TestBarOnPTY(t *testing.T) {
 	var r result
 	select {
 	case r = <-read:
-	case <-time.After(10 * time.Second):
+	case <-time.After(5 * time.Second):
 		master.Close() // unblocks the reader so that it exits
 		<-read
 		t.Fatal("no EOF from the master side after the slave was closed")
