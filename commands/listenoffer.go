@@ -3,8 +3,9 @@ package commands
 import (
 	"context"
 	"fmt"
-	"msn/proto/switchboard"
 	"time"
+
+	"msn/proto/switchboard"
 )
 
 // declineOffer answers a file offer for listen, on the conversation's

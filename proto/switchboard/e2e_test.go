@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"msn/proto"
+	"msn/proto/msntest"
 	"msn/proto/passport"
 	"msn/proto/server"
 )
@@ -20,9 +21,9 @@ func sbSignIn(t *testing.T, srv *server.Server, email, pw string, p proto.Protoc
 	roots.AppendCertsFromPEM(srv.CACertPEM())
 	pp := passport.New(srv.NexusURL(), roots)
 	t.Cleanup(pp.CloseIdle)
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	res, err := proto.Login(ctx, proto.LoginConfig{Server: srv.NSAddr(), Email: email, Protocol: p,
-		Password: password(pw), Passport: pp, Options: proto.Options{Handler: handler}})
+		Password: msntest.Password(pw), Passport: pp, Options: proto.Options{Handler: handler}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func TestSwitchboardAgainstLocalServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	rings := make(chan *proto.Ring, 1)
 	bobNS := sbSignIn(t, srv, "bob@example.com", "bobpass", proto.MSNP7, func(e proto.Event) {
 		if r, ok := e.(*proto.Ring); ok {

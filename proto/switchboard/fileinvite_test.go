@@ -3,16 +3,18 @@ package switchboard
 import (
 	"context"
 	"errors"
-	"msn/proto"
 	"net/netip"
 	"reflect"
 	"testing"
 	"time"
+
+	"msn/proto"
+	"msn/proto/msntest"
 )
 
 func TestFileOfferAccepted(t *testing.T) {
 	sb, rec, done := startSwitchboard(t, "file_offer.txt", true)
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	o, err := sb.OfferFile(ctx, "bob@example.com", "notes.txt", 5000)
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +49,7 @@ func TestFileOfferAccepted(t *testing.T) {
 
 func TestFileOfferDeclined(t *testing.T) {
 	sb, _, done := startSwitchboard(t, "file_decline.txt", true)
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	o, err := sb.OfferFile(ctx, "bob@example.com", "notes.txt", 5000)
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +67,7 @@ func TestFileOfferDeclined(t *testing.T) {
 
 func TestFileOfferTimeoutUndeliveredAndLeft(t *testing.T) {
 	sb, _, done := startSwitchboard(t, "file_timeout.txt", true)
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	o, err := sb.OfferFile(ctx, "bob@example.com", "notes.txt", 5000)
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +109,7 @@ func TestFileReceive(t *testing.T) {
 	for _, acct := range []account{bob, bob7} {
 		t.Run(string(acct.Protocol), func(t *testing.T) {
 			ns, sb, rec, d := answerSwitchboard(t, acct, "file_receive.txt")
-			ctx := testContext(t)
+			ctx := msntest.Context(t)
 			offer := func(cookie string) *Invitation {
 				t.Helper()
 				return rec.waitFor(t, "offer "+cookie, func(e Event) bool {
@@ -140,7 +142,7 @@ func TestFileReceive(t *testing.T) {
 			}
 			sb.Leave(ctx)
 			ns.Logout(ctx)
-			checkScripts(t, d)
+			d.Check(t)
 			n := 0
 			for _, inv := range ofType[*Invitation](rec) {
 				if inv.Cookie == "31337" {

@@ -2,10 +2,11 @@ package switchboard
 
 import (
 	"bytes"
-	"msn/proto"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"msn/proto"
 )
 
 // FuzzParseMessage feeds arbitrary MSG payloads to the message parser and

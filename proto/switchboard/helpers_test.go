@@ -69,10 +69,10 @@ func signInAt(t *testing.T, d *msntest.Dialer, server string, acct account, rest
 	t.Helper()
 	rest = readScript(t, rest)
 	login := strings.NewReplacer("EMAIL", acct.Email, "NAME", acct.Name).Replace(nsLogins[acct.Protocol])
-	d.Add(server, inline(t, login+rest))
-	res, err := proto.Login(testContext(t), proto.LoginConfig{
+	d.Add(server, msntest.Inline(t, login+rest))
+	res, err := proto.Login(msntest.Context(t), proto.LoginConfig{
 		Server: server, Email: acct.Email, Protocol: acct.Protocol,
-		Ticket: secret.New("0fake1ticket2value3"), Password: password("pw"),
+		Ticket: secret.New("0fake1ticket2value3"), Password: msntest.Password("pw"),
 		Passport: passport.New("https://127.0.0.1:1/rdr/pprdr.asp", nil),
 		Options:  proto.Options{Dial: d.Dial, Handler: handler},
 	})
@@ -172,9 +172,9 @@ func startSwitchboardWith(t *testing.T, sbScript string, inviteBob bool, opts Op
 	if inviteBob {
 		head += "C: CAL $2 bob@example.com\nS: CAL $2 RINGING 11752013\nS: JOI bob@example.com Bob\n"
 	}
-	d.Add(sbAddr, inline(t, head+sbScript))
+	d.Add(sbAddr, msntest.Inline(t, head+sbScript))
 	rec := newRecorder()
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	opts.Handler = rec.add
 	sb, err := Open(ctx, ns, opts)
 	if err != nil {
@@ -189,7 +189,7 @@ func startSwitchboardWith(t *testing.T, sbScript string, inviteBob bool, opts Op
 		t.Helper()
 		sb.Leave(ctx)
 		ns.Logout(ctx)
-		checkScripts(t, d)
+		d.Check(t)
 	}
 }
 
@@ -206,9 +206,9 @@ func answerSwitchboard(t *testing.T, acct account, sbScript string) (*proto.Noti
 			rings <- r
 		}
 	})
-	d.Add(sbAddr, script(t, sbScript))
+	d.Add(sbAddr, msntest.TestdataScript(t, sbScript))
 	rec := newRecorder()
-	sb, err := Answer(testContext(t), ns, <-rings, Options{Handler: rec.add})
+	sb, err := Answer(msntest.Context(t), ns, <-rings, Options{Handler: rec.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,6 +219,6 @@ func answerSwitchboard(t *testing.T, acct account, sbScript string) (*proto.Noti
 func newDialerWithAnswer(t *testing.T, sbScript string) *msntest.Dialer {
 	t.Helper()
 	d := msntest.NewDialer()
-	d.Add(sbAddr, inline(t, sbScript))
+	d.Add(sbAddr, msntest.Inline(t, sbScript))
 	return d
 }

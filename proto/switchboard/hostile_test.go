@@ -3,9 +3,11 @@ package switchboard
 import (
 	"errors"
 	"fmt"
-	"msn/proto"
 	"strings"
 	"testing"
+
+	"msn/proto"
+	"msn/proto/msntest"
 )
 
 // Hostile switchboard input (hostile-inputs.md §2.2 and §2.5), played
@@ -25,7 +27,7 @@ func TestSwitchboardBadPayloadLength(t *testing.T) {
 			if !errors.Is(sb.Err(), proto.ErrProtocol) {
 				t.Errorf("Err = %v, want a protocol error", sb.Err())
 			}
-			if err := sb.SendText(testContext(t), "after", nil); !errors.Is(err, proto.ErrProtocol) {
+			if err := sb.SendText(msntest.Context(t), "after", nil); !errors.Is(err, proto.ErrProtocol) {
 				t.Errorf("send after the failure: %v, want the sticky protocol error", err)
 			}
 			if got := ofType[*IncomingMessage](rec); len(got) != 0 {
@@ -61,7 +63,7 @@ C: MSG $3 A 117
 S: raw "MSG bob@example.com Bob 100\r\n0123456789"
 close
 `, true)
-	err := sb.SendText(testContext(t), "lost", nil)
+	err := sb.SendText(msntest.Context(t), "lost", nil)
 	if err == nil || err != sb.Err() {
 		t.Errorf("send err = %v, connection err = %v", err, sb.Err())
 	}
@@ -112,7 +114,7 @@ S: OUT
 close
 `)
 	ns := signIn(t, d, bob, "C: OUT\nS: OUT\nclose\n", nil)
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	sb, err := Answer(ctx, ns, &proto.Ring{SessionID: "42", Addr: sbAddr, Cookie: "c00kie"}, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +124,7 @@ close
 	}
 	sb.Leave(ctx)
 	ns.Logout(ctx)
-	checkScripts(t, d)
+	d.Check(t)
 }
 
 func TestSwitchboardParticipantFlood(t *testing.T) {
@@ -171,7 +173,7 @@ S: CAL $2 RINGING 1
 S: OUT
 C: EOF
 `, false)
-	if err := sb.Invite(testContext(t), "bob@example.com"); !errors.Is(err, proto.ErrClosed) {
+	if err := sb.Invite(msntest.Context(t), "bob@example.com"); !errors.Is(err, proto.ErrClosed) {
 		t.Errorf("Invite = %v, want ErrClosed", err)
 	}
 	done()

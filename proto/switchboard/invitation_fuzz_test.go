@@ -1,11 +1,12 @@
 package switchboard
 
 import (
-	"msn/proto"
 	"net"
 	"net/netip"
 	"strings"
 	"testing"
+
+	"msn/proto"
 )
 
 // FuzzInvitation feeds arbitrary invitation bodies to the parser, the

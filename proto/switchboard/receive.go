@@ -1,9 +1,10 @@
 package switchboard
 
 import (
+	"strings"
+
 	"msn/proto"
 	"msn/proto/internal/engine"
-	"strings"
 )
 
 // messageEvent turns a switchboard MSG into its event. A payload without

@@ -2,10 +2,11 @@ package switchboard
 
 import (
 	"fmt"
-	"msn/proto"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"msn/proto"
 )
 
 // receive turns a payload from bob into its event.

@@ -16,8 +16,8 @@ import (
 func TestSwitchboardStart(t *testing.T) {
 	d := msntest.NewDialer()
 	ns := signIn(t, d, alice, "start_ns.txt", nil)
-	d.Add(sbAddr, script(t, "start.txt"))
-	ctx := testContext(t)
+	d.Add(sbAddr, msntest.TestdataScript(t, "start.txt"))
+	ctx := msntest.Context(t)
 	rec := newRecorder()
 	sb, err := OpenWithStatus(ctx, ns, proto.StatusOnline, Options{Handler: rec.add})
 	if err != nil {
@@ -45,7 +45,7 @@ func TestSwitchboardStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	ns.Logout(ctx)
-	checkScripts(t, d)
+	d.Check(t)
 	want := []Event{&Joined{Email: "bob@example.com", Name: "Bob"}}
 	if got := rec.all(); !reflect.DeepEqual(got, want) {
 		t.Errorf("events = %v, want %v", got, want)
@@ -56,7 +56,7 @@ func TestSwitchboardAnswer(t *testing.T) {
 	for _, acct := range []account{bob, bob7} {
 		t.Run(string(acct.Protocol), func(t *testing.T) {
 			ns, sb, rec, d := answerSwitchboard(t, acct, "answer.txt")
-			ctx := testContext(t)
+			ctx := msntest.Context(t)
 			if got := sb.Participants(); !reflect.DeepEqual(got, []Participant{{"alice@example.com", "Alice"}}) {
 				t.Errorf("participants after Answer = %v", got)
 			}
@@ -73,7 +73,7 @@ func TestSwitchboardAnswer(t *testing.T) {
 			}
 			sb.Leave(ctx)
 			ns.Logout(ctx)
-			checkScripts(t, d)
+			d.Check(t)
 			checkAnswerEvents(t, rec.all())
 		})
 	}
@@ -113,7 +113,7 @@ func checkAnswerEvents(t *testing.T, events []Event) {
 
 func TestSwitchboardMultiParty(t *testing.T) {
 	sb, rec, done := startSwitchboard(t, "multiparty.txt", true)
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	if err := sb.Invite(ctx, "carol@example.com"); err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestSwitchboardSplitLongText(t *testing.T) {
 	}
 	// Bare LFs become CRLF on the wire.
 	text := strings.Join(lines, "\n") + "\néé tail"
-	if err := sb.SendText(testContext(t), text, nil); err != nil {
+	if err := sb.SendText(msntest.Context(t), text, nil); err != nil {
 		t.Fatal(err)
 	}
 	done()
@@ -154,7 +154,7 @@ func TestSwitchboardSplitLongText(t *testing.T) {
 
 func TestSwitchboardAcks(t *testing.T) {
 	sb, rec, done := startSwitchboard(t, "acks.txt", true)
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	if err := sb.SendText(ctx, "first", nil); err != nil {
 		t.Fatalf("ACK: %v", err)
 	}
@@ -187,7 +187,7 @@ func TestSwitchboardAcks(t *testing.T) {
 
 func TestSwitchboardPeerLeavesMidSend(t *testing.T) {
 	sb, rec, done := startSwitchboard(t, "peer_left.txt", true)
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	one, two := sb.GoText("one", nil), sb.GoText("two", nil)
 	for _, d := range []*Delivery{one, two} {
 		if err := d.Wait(ctx); !errors.Is(err, ErrNotDelivered) {
@@ -203,7 +203,7 @@ func TestSwitchboardPeerLeavesMidSend(t *testing.T) {
 
 func TestSwitchboardClosedMidSend(t *testing.T) {
 	sb, _, done := startSwitchboard(t, "closed.txt", true)
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	s := sb.NewSender(4, nil)
 	for _, text := range []string{"one", "two"} {
 		if err := s.Send(ctx, text); err != nil {
@@ -232,7 +232,7 @@ func TestSwitchboardClosedMidSend(t *testing.T) {
 
 func TestSwitchboardWindow(t *testing.T) {
 	sb, _, done := startSwitchboard(t, "window.txt", true)
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	s := sb.NewSender(2, nil)
 	for i := 1; i <= 4; i++ {
 		if err := s.Send(ctx, "m"+string(rune('0'+i))); err != nil {
@@ -259,7 +259,7 @@ func TestSwitchboardInviteErrors(t *testing.T) {
 
 func testSwitchboardInviteErrors(t *testing.T) {
 	sb, _, done := startSwitchboardWith(t, "invite_errors.txt", false, Options{JoinWait: time.Second})
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	for _, tc := range []struct {
 		email string
 		want  error
@@ -289,13 +289,13 @@ func testSwitchboardInviteErrors(t *testing.T) {
 func TestSwitchboardBadCookie(t *testing.T) {
 	d := msntest.NewDialer()
 	ns := signIn(t, d, alice, "C: XFR $5 SB\nS: XFR $5 SB "+sbAddr+" CKI bogus\nC: OUT\nS: OUT\nclose\n", nil)
-	d.Add(sbAddr, inline(t, "C: USR $1 alice@example.com bogus\nS: 911 $1\nC: EOF\n"))
-	ctx := testContext(t)
+	d.Add(sbAddr, msntest.Inline(t, "C: USR $1 alice@example.com bogus\nS: 911 $1\nC: EOF\n"))
+	ctx := msntest.Context(t)
 	if _, err := Open(ctx, ns, Options{}); !errors.Is(err, proto.ErrAuthFailed) {
 		t.Errorf("err = %v, want ErrAuthFailed", err)
 	}
 	ns.Logout(ctx)
-	checkScripts(t, d)
+	d.Check(t)
 }
 
 func TestSwitchboardBadReferrals(t *testing.T) {
@@ -313,12 +313,12 @@ func TestSwitchboardBadReferrals(t *testing.T) {
 		t.Run(tc.line, func(t *testing.T) {
 			d := msntest.NewDialer()
 			ns := signIn(t, d, alice, "C: XFR $5 SB\nS: "+tc.line+"\nC: OUT\nS: OUT\nclose\n", nil)
-			ctx := testContext(t)
+			ctx := msntest.Context(t)
 			if _, err := Open(ctx, ns, Options{}); !errors.Is(err, tc.want) {
 				t.Errorf("err = %v, want %v", err, tc.want)
 			}
 			ns.Logout(ctx)
-			checkScripts(t, d)
+			d.Check(t)
 		})
 	}
 }
@@ -326,7 +326,7 @@ func TestSwitchboardBadReferrals(t *testing.T) {
 func TestSwitchboardPublicServerPrivateReferral(t *testing.T) {
 	d := msntest.NewDialer()
 	ns := signInAt(t, d, "203.0.113.1:1863", alice, "C: XFR $5 SB\nS: XFR $5 SB 10.0.0.3:1864 CKI c00kie\nC: OUT\nS: OUT\nclose\n", nil)
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	if _, err := Open(ctx, ns, Options{}); !errors.Is(err, proto.ErrBadAddress) {
 		t.Errorf("err = %v, want ErrBadAddress", err)
 	}
@@ -341,20 +341,20 @@ func TestSwitchboardPublicServerPrivateReferral(t *testing.T) {
 		}
 	}
 	ns.Logout(ctx)
-	checkScripts(t, d)
+	d.Check(t)
 }
 
 func TestSwitchboardAnswerRejected(t *testing.T) {
 	d := msntest.NewDialer()
 	ns := signIn(t, d, bob, "C: OUT\nS: OUT\nclose\n", nil)
-	d.Add(sbAddr, inline(t, "C: ANS $1 bob@example.com expired 42\nS: 911 $1\nC: EOF\n"))
-	ctx := testContext(t)
+	d.Add(sbAddr, msntest.Inline(t, "C: ANS $1 bob@example.com expired 42\nS: 911 $1\nC: EOF\n"))
+	ctx := msntest.Context(t)
 	_, err := Answer(ctx, ns, &proto.Ring{SessionID: "42", Addr: sbAddr, Cookie: "expired", From: "alice@example.com"}, Options{})
 	if !errors.Is(err, proto.ErrAuthFailed) {
 		t.Errorf("err = %v, want ErrAuthFailed", err)
 	}
 	ns.Logout(ctx)
-	checkScripts(t, d)
+	d.Check(t)
 }
 
 // The missing ACK is waited for in a bubble's time, for less than the
@@ -375,10 +375,10 @@ C: OUT
 S: OUT
 close
 `, true, Options{AckWait: time.Second})
-	if err := sb.SendText(testContext(t), "hello", nil); !errors.Is(err, ErrUnconfirmed) {
+	if err := sb.SendText(msntest.Context(t), "hello", nil); !errors.Is(err, ErrUnconfirmed) {
 		t.Errorf("err = %v, want ErrUnconfirmed", err)
 	}
-	ctx, cancel := context.WithCancel(testContext(t))
+	ctx, cancel := context.WithCancel(msntest.Context(t))
 	cancel()
 	if err := sb.Send(ctx, TextMessage("x", nil), AckNone); !errors.Is(err, context.Canceled) {
 		t.Errorf("Send with a cancelled context: %v", err)
@@ -388,7 +388,7 @@ close
 
 func TestSwitchboardSendChecks(t *testing.T) {
 	sb, _, done := startSwitchboard(t, "C: OUT\nS: OUT\nclose\n", true)
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	for name, m := range map[string]*proto.Message{
 		"nil":          nil,
 		"CR in value":  {Headers: []proto.Header{{Name: "Content-Type", Value: "text/plain\r\nX: y"}}},
@@ -430,15 +430,15 @@ C: OUT
 S: OUT
 close
 `, nil)
-		d.Add(sbAddr, inline(t, "C: USR $1 bob@example.com c00kie\nS: USR $1 OK bob@example.com Bob\nC: OUT\nS: OUT\nclose\n"))
-		ctx := testContext(t)
+		d.Add(sbAddr, msntest.Inline(t, "C: USR $1 bob@example.com c00kie\nS: USR $1 OK bob@example.com Bob\nC: OUT\nS: OUT\nclose\n"))
+		ctx := msntest.Context(t)
 		sb, err := OpenWithStatus(ctx, ns, proto.StatusBusy, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		sb.Leave(ctx)
 		ns.Logout(ctx)
-		checkScripts(t, d)
+		d.Check(t)
 	})
 	t.Run("CHG refused", func(t *testing.T) {
 		d := msntest.NewDialer()
@@ -451,7 +451,7 @@ C: OUT
 S: OUT
 close
 `, nil)
-		ctx := testContext(t)
+		ctx := msntest.Context(t)
 		if _, err := OpenWithStatus(ctx, ns, proto.StatusHidden, Options{}); !errors.Is(err, proto.ErrNotAllowed) {
 			t.Errorf("err = %v, want ErrNotAllowed (913: hidden)", err)
 		}
@@ -459,6 +459,6 @@ close
 			t.Errorf("unknown status: err = %v", err)
 		}
 		ns.Logout(ctx)
-		checkScripts(t, d)
+		d.Check(t)
 	})
 }

@@ -2,8 +2,9 @@ package switchboard
 
 import (
 	"fmt"
-	"msn/proto"
 	"strings"
+
+	"msn/proto"
 )
 
 // MaxMessageSize is the largest MSG payload a switchboard accepts, in

@@ -2,10 +2,11 @@ package switchboard
 
 import (
 	"fmt"
-	"msn/proto"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"msn/proto"
 )
 
 // Limits of the X-MMS-IM-Format parser.

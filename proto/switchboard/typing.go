@@ -2,6 +2,7 @@ package switchboard
 
 import (
 	"context"
+
 	"msn/proto"
 )
 
