@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"msn/proto"
+	"msn/proto/switchboard"
 )
 
 // demoFileSize is the size of the file the demo sends.
@@ -22,7 +23,7 @@ const demoFileSize = 4 << 20
 // code, in the conversation they share, while bob takes it through
 // recvfile's with --sha256; the digest bob computed while writing must
 // equal the one of the bytes alice sent.
-func (d *demo) file(ctx context.Context, sa *proto.Switchboard, aliceNS *proto.Notification, sb *proto.Switchboard, bobIn *demoInbox) error {
+func (d *demo) file(ctx context.Context, sa *switchboard.Switchboard, aliceNS *proto.Notification, sb *switchboard.Switchboard, bobIn *demoInbox) error {
 	dir, err := os.MkdirTemp("", "msn-demo-")
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)

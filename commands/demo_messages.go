@@ -9,6 +9,7 @@ import (
 	"msn/proto/passport"
 	"msn/proto/secret"
 	"msn/proto/server"
+	"msn/proto/switchboard"
 )
 
 // demoInbox collects what a demo account receives: invitations to
@@ -16,30 +17,36 @@ import (
 // switchboards. Its handlers never block.
 type demoInbox struct {
 	rings  chan *proto.Ring
-	texts  chan *proto.IncomingMessage
-	offers chan *proto.Invitation
+	texts  chan *switchboard.IncomingMessage
+	offers chan *switchboard.Invitation
 }
 
 func newDemoInbox() *demoInbox {
-	return &demoInbox{rings: make(chan *proto.Ring, 4), texts: make(chan *proto.IncomingMessage, 16),
-		offers: make(chan *proto.Invitation, 4)}
+	return &demoInbox{rings: make(chan *proto.Ring, 4), texts: make(chan *switchboard.IncomingMessage, 16),
+		offers: make(chan *switchboard.Invitation, 4)}
 }
 
-// handle keeps rings, texts and file offers; what does not fit is
-// dropped.
-func (in *demoInbox) handle(ev proto.Event) {
-	switch ev := ev.(type) {
-	case *proto.Ring:
+// handleRing keeps the rings of the notification connection; what does
+// not fit is dropped.
+func (in *demoInbox) handleRing(ev proto.Event) {
+	if ev, ok := ev.(*proto.Ring); ok {
 		select {
 		case in.rings <- ev:
 		default:
 		}
-	case *proto.IncomingMessage:
+	}
+}
+
+// handle keeps a conversation's texts and file offers; what does not fit
+// is dropped.
+func (in *demoInbox) handle(ev switchboard.Event) {
+	switch ev := ev.(type) {
+	case *switchboard.IncomingMessage:
 		select {
 		case in.texts <- ev:
 		default:
 		}
-	case *proto.Invitation:
+	case *switchboard.Invitation:
 		if ev.IsFileOffer() {
 			select {
 			case in.offers <- ev:
@@ -57,7 +64,7 @@ func (d *demo) messages(ctx context.Context) error {
 		return errors.New("demo: the demo accounts lack alice or bob")
 	}
 	bobIn, aliceIn := newDemoInbox(), newDemoInbox()
-	b, err := d.online(ctx, bob, bobIn.handle)
+	b, err := d.online(ctx, bob, bobIn.handleRing)
 	if err != nil {
 		return err
 	}
@@ -73,7 +80,7 @@ func (d *demo) messages(ctx context.Context) error {
 
 	// bob listens: he answers the first invitation on his own goroutine,
 	// since answering waits for the server.
-	answered := make(chan *proto.Switchboard, 1)
+	answered := make(chan *switchboard.Switchboard, 1)
 	actx, stopAnswer := context.WithCancel(ctx)
 	defer func() {
 		stopAnswer()
@@ -85,13 +92,13 @@ func (d *demo) messages(ctx context.Context) error {
 		defer close(answered)
 		select {
 		case ring := <-bobIn.rings:
-			if sb, err := b.NS.Answer(actx, ring, proto.SwitchboardOptions{Handler: bobIn.handle}); err == nil {
+			if sb, err := switchboard.Answer(actx, b.NS, ring, switchboard.Options{Handler: bobIn.handle}); err == nil {
 				answered <- sb
 			}
 		case <-actx.Done():
 		}
 	}()
-	sa, err := a.NS.SwitchboardWithStatus(ctx, "", proto.SwitchboardOptions{Handler: aliceIn.handle})
+	sa, err := switchboard.OpenWithStatus(ctx, a.NS, "", switchboard.Options{Handler: aliceIn.handle})
 	if err != nil {
 		return fmt.Errorf("demo: alice's switchboard: %w", err)
 	}
@@ -128,7 +135,7 @@ func (d *demo) messages(ctx context.Context) error {
 
 // exchange sends text on from's switchboard and waits for to's inbox to
 // print it.
-func (d *demo) exchange(ctx context.Context, from *proto.Switchboard, to *demoInbox, fromName, toName, text string) error {
+func (d *demo) exchange(ctx context.Context, from *switchboard.Switchboard, to *demoInbox, fromName, toName, text string) error {
 	if err := from.SendText(ctx, text, nil); err != nil {
 		return fmt.Errorf("demo: %s sends: %w", fromName, err)
 	}

@@ -18,6 +18,7 @@ import (
 	"msn/keyring"
 	"msn/proto"
 	"msn/proto/passport"
+	"msn/proto/switchboard"
 )
 
 // Exit codes, from sysexits(3).
@@ -107,12 +108,12 @@ func protocolCode(err error) (int, bool) {
 		return ExNoPerm, true
 	case errors.Is(err, proto.ErrInvalidArgument):
 		return ExDataErr, true
-	case errors.Is(err, proto.ErrOffline), errors.Is(err, proto.ErrNoAnswer),
-		errors.Is(err, proto.ErrNotDelivered), errors.Is(err, proto.ErrNoParticipants):
+	case errors.Is(err, proto.ErrOffline), errors.Is(err, switchboard.ErrNoAnswer),
+		errors.Is(err, switchboard.ErrNotDelivered), errors.Is(err, switchboard.ErrNoParticipants):
 		return ExUnavailable, true
-	case errors.Is(err, proto.ErrUnconfirmed):
+	case errors.Is(err, switchboard.ErrUnconfirmed):
 		return ExTempFail, true
-	case errors.Is(err, proto.ErrMessageTooLong):
+	case errors.Is(err, switchboard.ErrMessageTooLong):
 		return ExDataErr, true
 	case errors.Is(err, proto.ErrNoPassword):
 		return ExConfig, true

@@ -10,6 +10,7 @@ import (
 
 	"msn/commands/session"
 	"msn/proto"
+	"msn/proto/switchboard"
 )
 
 // Limits of msn listen.
@@ -88,9 +89,10 @@ func listenCommand(env *Env) *cli.Command {
 // listenEvent is an event of the notification connection or of one
 // conversation.
 type listenEvent struct {
-	conv string // the conversation's session id; "" for the notification connection
-	ev   proto.Event
-	warn string // a warning from a conversation's goroutine, printed by the loop
+	conv string            // the conversation's session id; "" for the notification connection
+	ring *proto.Ring       // a ring of the notification connection
+	ev   switchboard.Event // an event of the conversation conv
+	warn string            // a warning from a conversation's goroutine, printed by the loop
 	// file is the outcome of a file transfer, for recvfile's loop.
 	file *receivedFile
 }
@@ -124,14 +126,14 @@ func listen(ctx context.Context, env *Env, opts listenOptions) error {
 		return err
 	}
 	l := &listener{env: env, opts: opts, account: account, queue: session.NewQueue[listenEvent](maxQueued)}
-	ring := func(r *proto.Ring) { l.push(listenEvent{ev: r}) }
+	ring := func(r *proto.Ring) { l.push(listenEvent{ring: r}) }
 	on, err := env.stayOnline(ctx, account, opts.Session, ring, "listening")
 	if err != nil {
 		return err
 	}
 	defer on.Close()
 	l.ns, l.convs = on.Session.NS(), on.Answerer
-	l.convs.Event = func(conv string, ev proto.Event) { l.push(listenEvent{conv: conv, ev: ev}) }
+	l.convs.Event = func(conv string, ev switchboard.Event) { l.push(listenEvent{conv: conv, ev: ev}) }
 	l.convs.Offer = l.declineOffer
 	l.convs.Trouble = func(t session.Trouble) { l.push(listenEvent{warn: "listen: " + troubleText(t)}) }
 	if opts.onReady != nil {
@@ -157,18 +159,20 @@ func (l *listener) handle(ctx context.Context, e listenEvent) error {
 		l.env.Warnf("%s", e.warn)
 		return nil
 	}
+	if e.ring != nil {
+		l.convs.Answer(e.ring)
+		return nil
+	}
 	switch ev := e.ev.(type) {
-	case *proto.Ring:
-		l.convs.Answer(ev)
-	case *proto.IncomingMessage:
+	case *switchboard.IncomingMessage:
 		return l.message(ctx, e.conv, ev.From, ev.FromName, ev.ContentType, ev.Text, ev.Message)
-	case *proto.Invitation:
+	case *switchboard.Invitation:
 		return l.fileOffer(ctx, e.conv, ev)
-	case *proto.Typing:
+	case *switchboard.Typing:
 		if l.opts.Typing && l.wanted(ev.Email) {
 			return l.printTyping(e.conv, ev.Email)
 		}
-	case *proto.Malformed:
+	case *switchboard.Malformed:
 		l.env.Warnf("listen: ignored a malformed line from the server: %v", ev.Err)
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"msn/proto"
 	"msn/proto/msntest"
 	"msn/proto/server"
+	"msn/proto/switchboard"
 )
 
 // TestListenPrintsHostileText checks that what a peer controls is
@@ -56,7 +57,7 @@ func TestListenUnknownContentType(t *testing.T) {
 	out, wait := w.listen(ctx, "bob@example.com", listenOptions{Count: 2, Typing: true})
 	alice := w.peer(t, "alice@example.com")
 	defer alice.close()
-	sb, err := alice.res.NS.Switchboard(ctx, proto.SwitchboardOptions{})
+	sb, err := switchboard.Open(ctx, alice.res.NS, switchboard.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestListenUnknownContentType(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := &proto.Message{Headers: []proto.Header{{Name: "MIME-Version", Value: "1.0"}, {Name: "Content-Type", Value: "application/x-foo"}}, Body: []byte("\x00\x01")}
-	if err := sb.Send(ctx, m, proto.AckFull); err != nil {
+	if err := sb.Send(ctx, m, switchboard.AckFull); err != nil {
 		t.Fatal(err)
 	}
 	if err := sb.SendText(ctx, "after", nil); err != nil {

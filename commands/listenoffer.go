@@ -5,17 +5,17 @@ import (
 	"fmt"
 	"time"
 
-	"msn/proto"
+	"msn/proto/switchboard"
 )
 
 // declineOffer answers a file offer for listen, on the conversation's
 // goroutine: it declines the offer unless --keep-offers (whoever sent
 // it: listen takes no files), and passes it to the loop, which shows it
 // when --from lets it through.
-func (l *listener) declineOffer(ctx context.Context, conv string, sb *proto.Switchboard, inv *proto.Invitation) {
+func (l *listener) declineOffer(ctx context.Context, conv string, sb *switchboard.Switchboard, inv *switchboard.Invitation) {
 	if !l.opts.KeepOffers {
 		ctx, cancel := context.WithTimeout(ctx, l.env.opts.Timeout)
-		err := sb.CancelInvitation(ctx, inv, proto.CancelReject)
+		err := sb.CancelInvitation(ctx, inv, switchboard.CancelReject)
 		cancel()
 		if err != nil {
 			l.push(listenEvent{warn: fmt.Sprintf("listen: cannot decline the file offer of %s: %v", escapeDisplay(inv.From), err)})
@@ -27,7 +27,7 @@ func (l *listener) declineOffer(ctx context.Context, conv string, sb *proto.Swit
 // fileOffer counts and shows a file offer from a wanted sender:
 // "FROM: [file offer NAME, SIZE bytes, declined]", or one JSON object of
 // type file-offer.
-func (l *listener) fileOffer(ctx context.Context, conv string, inv *proto.Invitation) error {
+func (l *listener) fileOffer(ctx context.Context, conv string, inv *switchboard.Invitation) error {
 	if !l.wanted(inv.From) {
 		return nil
 	}

@@ -153,7 +153,7 @@ func runRecvfile(ctx context.Context, env *Env, opts recvfileOptions) error {
 		return err
 	}
 	r := &fileReceiver{env: env, opts: opts, account: account, queue: session.NewQueue[listenEvent](maxQueued)}
-	ring := func(ring *proto.Ring) { r.queue.Push(listenEvent{ev: ring}) }
+	ring := func(ring *proto.Ring) { r.queue.Push(listenEvent{ring: ring}) }
 	dir, _ := filepath.Abs(opts.Dir)
 	on, err := env.stayOnline(ctx, account, opts.Session, ring, "receiving files into "+dir)
 	if err != nil {
@@ -215,8 +215,8 @@ func (r *fileReceiver) handle(e listenEvent) error {
 	case e.file != nil:
 		return r.result(e.file)
 	default:
-		if ring, ok := e.ev.(*proto.Ring); ok {
-			r.convs.Answer(ring)
+		if e.ring != nil {
+			r.convs.Answer(e.ring)
 		}
 	}
 	return nil

@@ -14,9 +14,9 @@ import (
 
 	"go.uber.org/goleak"
 
-	"msn/proto"
 	"msn/proto/msntest"
 	"msn/proto/server"
+	"msn/proto/switchboard"
 )
 
 // recvfileAsBob runs msn recvfile --count count as bob into dir on its
@@ -40,9 +40,9 @@ func (w *testWorld) recvfileAsBob(ctx context.Context, dir string, count int) (s
 // offerToBob has alice, signed in through proto, offer bob a file of
 // size bytes and, once he accepts, listen for him with auth cookie 4242.
 // It returns the offer and the listener.
-func offerToBob(t *testing.T, ctx context.Context, alice *testPeer, size int64) (*proto.Offer, net.Listener) {
+func offerToBob(t *testing.T, ctx context.Context, alice *testPeer, size int64) (*switchboard.Offer, net.Listener) {
 	t.Helper()
-	sa, err := alice.res.NS.Switchboard(ctx, proto.SwitchboardOptions{})
+	sa, err := switchboard.Open(ctx, alice.res.NS, switchboard.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,34 +96,34 @@ func handshake(t *testing.T, ln net.Listener, size int64) (net.Conn, *bufio.Read
 func TestRecvfileFailures(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		sender func(t *testing.T, ctx context.Context, o *proto.Offer, ln net.Listener)
+		sender func(t *testing.T, ctx context.Context, o *switchboard.Offer, ln net.Listener)
 		code   int
 		msg    string
 	}{
-		{"short", func(t *testing.T, ctx context.Context, o *proto.Offer, ln net.Listener) {
+		{"short", func(t *testing.T, ctx context.Context, o *switchboard.Offer, ln net.Listener) {
 			conn, _ := handshake(t, ln, 10)
 			conn.Write([]byte{0, 5, 0, 'a', 'b', 'c', 'd', 'e'})
 			conn.Close()
 		}, ExIOErr, "msn: recvfile: the connection with alice@example.com broke off after 5 of 10 bytes"},
-		{"overrun", func(t *testing.T, ctx context.Context, o *proto.Offer, ln net.Listener) {
+		{"overrun", func(t *testing.T, ctx context.Context, o *switchboard.Offer, ln net.Listener) {
 			conn, br := handshake(t, ln, 10)
 			conn.Write(append([]byte{0, 20, 0}, make([]byte, 20)...))
 			_, _ = io.Copy(io.Discard, br)
 			conn.Close()
 		}, ExIOErr, "msn: recvfile: alice@example.com sent more than the announced size"},
-		{"cancel block", func(t *testing.T, ctx context.Context, o *proto.Offer, ln net.Listener) {
+		{"cancel block", func(t *testing.T, ctx context.Context, o *switchboard.Offer, ln net.Listener) {
 			conn, br := handshake(t, ln, 10)
 			conn.Write([]byte{0, 3, 0, 'a', 'b', 'c', 1, 0, 0})
 			_, _ = io.Copy(io.Discard, br)
 			conn.Close()
 		}, ExIOErr, "msn: recvfile: alice@example.com cancelled the transfer"},
-		{"stall", func(t *testing.T, ctx context.Context, o *proto.Offer, ln net.Listener) {
+		{"stall", func(t *testing.T, ctx context.Context, o *switchboard.Offer, ln net.Listener) {
 			conn, br := handshake(t, ln, 10)
 			conn.Write([]byte{0, 3, 0, 'a', 'b', 'c'})
 			_, _ = io.Copy(io.Discard, br)
 			conn.Close()
 		}, ExTempFail, "msn: recvfile: the transfer with alice@example.com timed out"},
-		{"wrong version", func(t *testing.T, ctx context.Context, o *proto.Offer, ln net.Listener) {
+		{"wrong version", func(t *testing.T, ctx context.Context, o *switchboard.Offer, ln net.Listener) {
 			conn, err := ln.Accept()
 			if err != nil {
 				t.Fatal(err)
@@ -132,8 +132,8 @@ func TestRecvfileFailures(t *testing.T) {
 			fmt.Fprintf(conn, "VER MSNFTP2\r\n")
 			_, _ = io.Copy(io.Discard, conn)
 		}, ExProtocol, "msn: recvfile: alice@example.com broke the file transfer protocol"},
-		{"offer withdrawn", func(t *testing.T, ctx context.Context, o *proto.Offer, ln net.Listener) {
-			if err := o.Cancel(ctx, proto.CancelOutbandCancel); err != nil {
+		{"offer withdrawn", func(t *testing.T, ctx context.Context, o *switchboard.Offer, ln net.Listener) {
+			if err := o.Cancel(ctx, switchboard.CancelOutbandCancel); err != nil {
 				t.Fatal(err)
 			}
 		}, ExIOErr, "msn: recvfile: alice@example.com cancelled the transfer (OUTBANDCANCEL)"},

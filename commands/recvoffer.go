@@ -12,8 +12,8 @@ import (
 
 	"msn/commands/inbox"
 	"msn/commands/progress"
-	"msn/proto"
 	"msn/proto/msnftp"
+	"msn/proto/switchboard"
 )
 
 // receivedFile is the outcome of one accepted offer, passed from the
@@ -31,9 +31,9 @@ type receivedFile struct {
 // offer answers one file offer on its conversation's goroutine: it
 // declines what recvfile must not take, and otherwise accepts, fetches
 // and saves the file, then passes the outcome to the loop.
-func (r *fileReceiver) offer(ctx context.Context, conv string, sb *proto.Switchboard, inv *proto.Invitation) {
+func (r *fileReceiver) offer(ctx context.Context, conv string, sb *switchboard.Switchboard, inv *switchboard.Invitation) {
 	if reason := r.refusal(inv); reason != "" {
-		if err := r.decline(ctx, sb, inv, proto.CancelReject); err == nil || errors.Is(err, proto.ErrBadInvitation) {
+		if err := r.decline(ctx, sb, inv, switchboard.CancelReject); err == nil || errors.Is(err, switchboard.ErrBadInvitation) {
 			r.queue.Push(listenEvent{warn: fmt.Sprintf("recvfile: declined %s from %s: %s", quoteDisplay(inv.File), escapeDisplay(inv.From), reason)})
 		}
 		return
@@ -52,7 +52,7 @@ func (r *fileReceiver) offer(ctx context.Context, conv string, sb *proto.Switchb
 }
 
 // refusal says why an offer is declined, or "" to accept it.
-func (r *fileReceiver) refusal(inv *proto.Invitation) string {
+func (r *fileReceiver) refusal(inv *switchboard.Invitation) string {
 	if !fromWanted(r.opts.From, inv.From) {
 		return "not a sender named by --from"
 	}
@@ -70,10 +70,10 @@ func (r *fileReceiver) refusal(inv *proto.Invitation) string {
 
 // fetch accepts the offer, receives the file into a temporary file and
 // gives it its name once complete; it fills res.path and res.sha256.
-func (r *fileReceiver) fetch(ctx context.Context, sb *proto.Switchboard, inv *proto.Invitation, res *receivedFile) error {
+func (r *fileReceiver) fetch(ctx context.Context, sb *switchboard.Switchboard, inv *switchboard.Invitation, res *receivedFile) error {
 	f, err := inbox.Create(r.opts.Dir, inbox.SafeName(inv.File))
 	if err != nil {
-		_ = r.decline(ctx, sb, inv, proto.CancelFail)
+		_ = r.decline(ctx, sb, inv, switchboard.CancelFail)
 		return withCode(ExCantCreat, fmt.Errorf("recvfile: %w", err))
 	}
 	defer f.Abort()
@@ -82,17 +82,17 @@ func (r *fileReceiver) fetch(ctx context.Context, sb *proto.Switchboard, inv *pr
 	cancel()
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-			_ = r.decline(ctx, sb, inv, proto.CancelFTTimeout)
+			_ = r.decline(ctx, sb, inv, switchboard.CancelFTTimeout)
 			return withCode(ExTempFail, fmt.Errorf("recvfile: %s did not send an address within --timeout %s", escapeDisplay(inv.From), r.env.opts.Timeout))
 		}
-		if errors.Is(err, proto.ErrBadInvitation) {
-			_ = r.decline(ctx, sb, inv, proto.CancelFail)
+		if errors.Is(err, switchboard.ErrBadInvitation) {
+			_ = r.decline(ctx, sb, inv, switchboard.CancelFail)
 		}
 		return transferFailure("recvfile", inv.From, err)
 	}
 	conn, err := msnftp.Dial(ctx, src.Addrs)
 	if err != nil {
-		_ = r.decline(ctx, sb, inv, proto.CancelFTTimeout)
+		_ = r.decline(ctx, sb, inv, switchboard.CancelFTTimeout)
 		return withCode(ExTempFail, fmt.Errorf("recvfile: cannot connect to %s: %w", escapeDisplay(inv.From), err))
 	}
 	var dst io.Writer = f
@@ -124,7 +124,7 @@ func (r *fileReceiver) fetch(ctx context.Context, sb *proto.Switchboard, inv *pr
 }
 
 // decline answers an offer with CANCEL and code, briefly.
-func (r *fileReceiver) decline(ctx context.Context, sb *proto.Switchboard, inv *proto.Invitation, code proto.CancelCode) error {
+func (r *fileReceiver) decline(ctx context.Context, sb *switchboard.Switchboard, inv *switchboard.Invitation, code switchboard.CancelCode) error {
 	ctx, cancel := context.WithTimeout(ctx, r.env.opts.Timeout)
 	defer cancel()
 	return sb.CancelInvitation(ctx, inv, code)

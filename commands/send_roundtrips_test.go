@@ -11,6 +11,7 @@ import (
 	"msn/proto/msntest"
 	"msn/proto/passport"
 	"msn/proto/secret"
+	"msn/proto/switchboard"
 )
 
 // TestSendRoundTrips counts the round trips of msn send of one message to
@@ -54,7 +55,7 @@ type roundTripContact struct {
 
 	mu    sync.Mutex
 	texts int
-	sbs   []*proto.Switchboard
+	sbs   []*switchboard.Switchboard
 	wake  chan struct{}
 	stop  chan struct{}
 	wg    sync.WaitGroup
@@ -116,7 +117,7 @@ func (c *roundTripContact) answer(rings <-chan *proto.Ring) {
 		select {
 		case r := <-rings:
 			ctx, cancel := context.WithTimeout(context.Background(), roundTripTimeout)
-			sb, err := c.res.NS.Answer(ctx, r, proto.SwitchboardOptions{Handler: c.event})
+			sb, err := switchboard.Answer(ctx, c.res.NS, r, switchboard.Options{Handler: c.event})
 			cancel()
 			if err == nil {
 				c.mu.Lock()
@@ -130,8 +131,8 @@ func (c *roundTripContact) answer(rings <-chan *proto.Ring) {
 }
 
 // event counts texts.
-func (c *roundTripContact) event(ev proto.Event) {
-	if _, ok := ev.(*proto.IncomingMessage); ok {
+func (c *roundTripContact) event(ev switchboard.Event) {
+	if _, ok := ev.(*switchboard.IncomingMessage); ok {
 		c.mu.Lock()
 		c.texts++
 		c.mu.Unlock()

@@ -15,6 +15,7 @@ import (
 	"msn/commands/session"
 	"msn/proto"
 	"msn/proto/server"
+	"msn/proto/switchboard"
 )
 
 func TestSplitSendArgs(t *testing.T) {
@@ -111,12 +112,12 @@ func TestSwitchboardExitCodes(t *testing.T) {
 		{&recipientError{email: "bob@example.com", err: proto.ErrOffline}, ExUnavailable},
 		{&recipientError{email: "bob@example.com", err: &session.StillOffline{Err: proto.ErrOffline, Wait: time.Second}}, ExUnavailable},
 		{&recipientError{email: "bob@example.com", err: &proto.ServerError{Code: 205}}, ExNoUser},
-		{proto.ErrNoAnswer, ExUnavailable},
-		{&proto.NAKError{TrID: 3}, ExUnavailable},
-		{proto.ErrNoParticipants, ExUnavailable},
-		{proto.ErrUnconfirmed, ExTempFail},
+		{switchboard.ErrNoAnswer, ExUnavailable},
+		{&switchboard.NAKError{TrID: 3}, ExUnavailable},
+		{switchboard.ErrNoParticipants, ExUnavailable},
+		{switchboard.ErrUnconfirmed, ExTempFail},
 		{proto.ErrNotAllowed, ExNoPerm},
-		{fmt.Errorf("x: %w", proto.ErrMessageTooLong), ExDataErr},
+		{fmt.Errorf("x: %w", switchboard.ErrMessageTooLong), ExDataErr},
 	}
 	for _, tt := range tests {
 		if got := ExitCode(tt.err); got != tt.code {

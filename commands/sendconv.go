@@ -9,6 +9,7 @@ import (
 
 	"msn/commands/session"
 	"msn/proto"
+	"msn/proto/switchboard"
 )
 
 // conversation is the sending side of msn send and sendfile: a
@@ -67,7 +68,7 @@ func (cv *conversation) sendOne(ctx context.Context, text string) error {
 }
 
 // sb returns the open switchboard, or nil.
-func (cv *conversation) sb() *proto.Switchboard { return cv.caller.Switchboard() }
+func (cv *conversation) sb() *switchboard.Switchboard { return cv.caller.Switchboard() }
 
 // open logs in when needed, opens the switchboard and invites every
 // recipient. It returns the recipients who joined; when none did, it
@@ -91,8 +92,8 @@ func (cv *conversation) open(ctx context.Context) ([]string, error) {
 }
 
 // sbEvent receives the switchboard's events on its reader goroutine.
-func (cv *conversation) sbEvent(ev proto.Event) {
-	if _, ok := ev.(*proto.Left); ok && cv.opts.onLeft != nil {
+func (cv *conversation) sbEvent(ev switchboard.Event) {
+	if _, ok := ev.(*switchboard.Left); ok && cv.opts.onLeft != nil {
 		cv.opts.onLeft()
 	}
 }
@@ -165,11 +166,11 @@ func (e *recipientError) Error() string {
 		}
 	case errors.Is(e.err, proto.ErrUnknownUser):
 		what = "unknown user, or not in your contact list"
-	case errors.Is(e.err, proto.ErrNoAnswer):
+	case errors.Is(e.err, switchboard.ErrNoAnswer):
 		what = "did not join the conversation"
-	case errors.Is(e.err, proto.ErrNotDelivered), errors.Is(e.err, proto.ErrNoParticipants):
+	case errors.Is(e.err, switchboard.ErrNotDelivered), errors.Is(e.err, switchboard.ErrNoParticipants):
 		what = "the server could not deliver the message"
-	case errors.Is(e.err, proto.ErrUnconfirmed):
+	case errors.Is(e.err, switchboard.ErrUnconfirmed):
 		what = "the server did not acknowledge the message; it may not have arrived"
 	}
 	return e.email + ": " + what
@@ -185,7 +186,7 @@ func (e *recipientError) Hint() string {
 		return "--wait-online DURATION waits for them to come online"
 	case errors.Is(e.err, proto.ErrUnknownUser):
 		return "check the address, or add them to your contacts"
-	case errors.Is(e.err, proto.ErrUnconfirmed):
+	case errors.Is(e.err, switchboard.ErrUnconfirmed):
 		return "retry later"
 	}
 	return hintOf(e.err)

@@ -17,6 +17,7 @@ import (
 	"msn/commands/session"
 	"msn/proto"
 	"msn/proto/msnftp"
+	"msn/proto/switchboard"
 )
 
 // defaultOfferWait is how long sendfile waits for the recipient to answer
@@ -165,7 +166,7 @@ func openSendFile(path string) (*os.File, int64, error) {
 type fileSend struct {
 	env  *Env
 	opts sendfileOptions
-	sb   *proto.Switchboard
+	sb   *switchboard.Switchboard
 	ns   *proto.Notification
 	file *os.File
 	size int64
@@ -185,25 +186,25 @@ func (s *fileSend) run(ctx context.Context) error {
 	cancel()
 	if err != nil {
 		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
-			s.cancelOffer(o, proto.CancelTimeout)
+			s.cancelOffer(o, switchboard.CancelTimeout)
 			return &transferError{code: ExTempFail, err: err,
 				what: fmt.Sprintf("sendfile: %s did not answer the offer within --wait %s", escapeDisplay(s.opts.To), s.opts.Wait)}
 		}
 		if ctx.Err() != nil {
-			s.cancelOffer(o, proto.CancelTimeout)
+			s.cancelOffer(o, switchboard.CancelTimeout)
 		}
 		return err
 	}
 	ln, ip, err := s.listen()
 	if err != nil {
-		s.cancelOffer(o, proto.CancelFTTimeout)
+		s.cancelOffer(o, switchboard.CancelFTTimeout)
 		return err
 	}
 	defer ln.Close()
 	if err := s.transfer(ctx, o, ln, ip); err != nil {
-		var ce *proto.CancelError
+		var ce *switchboard.CancelError
 		if !errors.As(err, &ce) {
-			s.cancelOffer(o, proto.CancelFTTimeout)
+			s.cancelOffer(o, switchboard.CancelFTTimeout)
 		}
 		return err
 	}
@@ -213,7 +214,7 @@ func (s *fileSend) run(ctx context.Context) error {
 // transfer sends the address, then the file to the first connection that
 // authenticates. A CANCEL from the receiver (it could not connect) stops
 // the wait at once.
-func (s *fileSend) transfer(ctx context.Context, o *proto.Offer, ln *net.TCPListener, ip netip.Addr) error {
+func (s *fileSend) transfer(ctx context.Context, o *switchboard.Offer, ln *net.TCPListener, ip netip.Addr) error {
 	cookie, err := msnftp.NewCookie()
 	if err != nil {
 		return err
@@ -228,7 +229,7 @@ func (s *fileSend) transfer(ctx context.Context, o *proto.Offer, ln *net.TCPList
 	watched := make(chan struct{})
 	go func() {
 		defer close(watched)
-		var ce *proto.CancelError
+		var ce *switchboard.CancelError
 		if _, err := o.Wait(tctx); errors.As(err, &ce) {
 			stop(err)
 		}
@@ -294,7 +295,7 @@ func localIP(a net.Addr) netip.Addr {
 }
 
 // cancelOffer tells the recipient the offer or transfer is off, briefly.
-func (s *fileSend) cancelOffer(o *proto.Offer, code proto.CancelCode) {
+func (s *fileSend) cancelOffer(o *switchboard.Offer, code switchboard.CancelCode) {
 	ctx, cancel := context.WithTimeout(context.Background(), session.GoodbyeWait)
 	defer cancel()
 	_ = o.Cancel(ctx, code)

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"msn/proto"
+	"msn/proto/switchboard"
 )
 
 // maxReopen bounds how many times in a row send -i reopens the
@@ -20,7 +21,7 @@ const maxReopen = 5
 // acknowledged are sent again, in order, on a new one.
 type pump struct {
 	cv      *conversation
-	sender  *proto.Sender
+	sender  *switchboard.Sender
 	backlog []string // lines to send before reading more
 	sent    int      // lines acknowledged by earlier senders
 	reopens int      // reopens since the last acknowledgement
@@ -176,8 +177,8 @@ func (p *pump) retryable(err error) bool {
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return false
-	case err == nil, errors.Is(err, proto.ErrNotDelivered), errors.Is(err, proto.ErrUnconfirmed),
-		errors.Is(err, proto.ErrNoParticipants), errors.Is(err, proto.ErrClosed):
+	case err == nil, errors.Is(err, switchboard.ErrNotDelivered), errors.Is(err, switchboard.ErrUnconfirmed),
+		errors.Is(err, switchboard.ErrNoParticipants), errors.Is(err, proto.ErrClosed):
 		return true
 	}
 	sb := p.cv.sb()

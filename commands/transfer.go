@@ -9,8 +9,8 @@ import (
 	"golang.org/x/term"
 
 	"msn/commands/progress"
-	"msn/proto"
 	"msn/proto/msnftp"
+	"msn/proto/switchboard"
 )
 
 // showProgress starts a progress line for a transfer of total bytes on
@@ -60,13 +60,13 @@ func (e *transferError) Hint() string { return e.hint }
 // the other side, in the words of cmd ("sendfile" or "recvfile"). An
 // interrupt, and errors of the session itself, are returned as they are.
 func transferFailure(cmd, peer string, err error) error {
-	var ce *proto.CancelError
+	var ce *switchboard.CancelError
 	var bye *msnftp.ByeError
 	var inc *msnftp.IncompleteError
 	who := escapeDisplay(peer)
 	te := &transferError{err: err, code: ExIOErr}
 	switch {
-	case errors.Is(err, proto.ErrDeclined):
+	case errors.Is(err, switchboard.ErrDeclined):
 		te.what, te.code = fmt.Sprintf("%s: %s declined the file", cmd, who), ExUnavailable
 	case errors.As(err, &ce) && ce.Timeout():
 		te.what, te.code = fmt.Sprintf("%s: %s gave up: the transfer could not start in time (%s)", cmd, who, escapeDisplay(string(ce.Code))), ExTempFail
@@ -75,9 +75,9 @@ func transferFailure(cmd, peer string, err error) error {
 		}
 	case errors.As(err, &ce):
 		te.what = fmt.Sprintf("%s: %s cancelled the transfer (%s)", cmd, who, escapeDisplay(string(ce.Code)))
-	case errors.Is(err, proto.ErrPeerLeft), errors.Is(err, proto.ErrNoParticipants):
+	case errors.Is(err, switchboard.ErrPeerLeft), errors.Is(err, switchboard.ErrNoParticipants):
 		te.what, te.code = fmt.Sprintf("%s: %s left the conversation", cmd, who), ExUnavailable
-	case errors.Is(err, proto.ErrNotDelivered):
+	case errors.Is(err, switchboard.ErrNotDelivered):
 		te.what, te.code = fmt.Sprintf("%s: the server could not deliver the offer to %s", cmd, who), ExUnavailable
 	case errors.Is(err, msnftp.ErrAuth):
 		te.what, te.code = fmt.Sprintf("%s: the transfer with %s failed: wrong handle or auth cookie", cmd, who), ExNoPerm
@@ -95,7 +95,7 @@ func transferFailure(cmd, peer string, err error) error {
 		te.what = fmt.Sprintf("%s: every byte was sent, but %s did not confirm the file", cmd, who)
 	case errors.Is(err, msnftp.ErrTimeout):
 		te.what, te.code = fmt.Sprintf("%s: the transfer with %s timed out", cmd, who), ExTempFail
-	case errors.Is(err, msnftp.ErrProtocol), errors.Is(err, proto.ErrBadInvitation):
+	case errors.Is(err, msnftp.ErrProtocol), errors.Is(err, switchboard.ErrBadInvitation):
 		te.what, te.code = fmt.Sprintf("%s: %s broke the file transfer protocol: %v", cmd, who, err), ExProtocol
 	default:
 		return err

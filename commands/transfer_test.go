@@ -15,10 +15,10 @@ import (
 
 	"go.uber.org/goleak"
 
-	"msn/proto"
 	"msn/proto/msnftp"
 	"msn/proto/msntest"
 	"msn/proto/server"
+	"msn/proto/switchboard"
 )
 
 // quickTransfer makes stalls fail within a fraction of a second.
@@ -33,8 +33,8 @@ type offerPeer struct {
 
 // offerAt is a file offer and the conversation it came in.
 type offerAt struct {
-	sb  *proto.Switchboard
-	inv *proto.Invitation
+	sb  *switchboard.Switchboard
+	inv *switchboard.Invitation
 }
 
 // filePeer signs account in; every file offer it gets is passed to the
@@ -42,9 +42,9 @@ type offerAt struct {
 func (w *testWorld) filePeer(tb testing.TB, account string) *offerPeer {
 	tb.Helper()
 	p := &offerPeer{offers: make(chan offerAt, 4)}
-	p.testPeer = w.peerWith(tb, account, func(sb func() *proto.Switchboard) func(proto.Event) {
-		return func(ev proto.Event) {
-			if inv, ok := ev.(*proto.Invitation); ok && inv.IsFileOffer() {
+	p.testPeer = w.peerWith(tb, account, func(sb func() *switchboard.Switchboard) func(switchboard.Event) {
+		return func(ev switchboard.Event) {
+			if inv, ok := ev.(*switchboard.Invitation); ok && inv.IsFileOffer() {
 				go func() { p.offers <- offerAt{sb: sb(), inv: inv} }()
 			}
 		}
@@ -103,7 +103,7 @@ func (w *testWorld) sendfileAsAlice(t *testing.T, ctx context.Context, size int,
 }
 
 // rawReceiver connects to the address of an accepted offer.
-func rawReceiver(t *testing.T, ctx context.Context, o offerAt) (net.Conn, *proto.FileSource, *bufio.Reader) {
+func rawReceiver(t *testing.T, ctx context.Context, o offerAt) (net.Conn, *switchboard.FileSource, *bufio.Reader) {
 	t.Helper()
 	src, err := o.sb.AcceptFile(ctx, o.inv)
 	if err != nil {
@@ -175,7 +175,7 @@ func TestSendfileFailures(t *testing.T) {
 			if _, err := o.sb.AcceptFile(ctx, o.inv); err != nil {
 				t.Fatal(err)
 			}
-			if err := o.sb.CancelInvitation(ctx, o.inv, proto.CancelFTTimeout); err != nil {
+			if err := o.sb.CancelInvitation(ctx, o.inv, switchboard.CancelFTTimeout); err != nil {
 				t.Fatal(err)
 			}
 		}, ExTempFail, "msn: sendfile: bob@example.com gave up: the transfer could not start in time (FTTIMEOUT)"},
@@ -185,7 +185,7 @@ func TestSendfileFailures(t *testing.T) {
 			}
 		}, ExTempFail, "msn: sendfile: bob@example.com did not connect to 127.0.0.1:"},
 		{"declined", 0, 0, func(t *testing.T, ctx context.Context, o offerAt) {
-			if err := o.sb.CancelInvitation(ctx, o.inv, proto.CancelReject); err != nil {
+			if err := o.sb.CancelInvitation(ctx, o.inv, switchboard.CancelReject); err != nil {
 				t.Fatal(err)
 			}
 		}, ExUnavailable, "msn: sendfile: bob@example.com declined the file"},

@@ -17,6 +17,7 @@ import (
 	"msn/proto/passport"
 	"msn/proto/secret"
 	"msn/proto/server"
+	"msn/proto/switchboard"
 )
 
 // testWorld is a local server with the demo accounts, for running
@@ -108,10 +109,10 @@ type testPeer struct {
 	res *proto.LoginResult
 	// also, when set, makes a second handler for each conversation; its
 	// argument returns the conversation once answered.
-	also func(sb func() *proto.Switchboard) func(proto.Event)
+	also func(sb func() *switchboard.Switchboard) func(switchboard.Event)
 
 	mu   sync.Mutex
-	sbs  []*proto.Switchboard
+	sbs  []*switchboard.Switchboard
 	got  []string
 	wake chan struct{}
 	wg   sync.WaitGroup
@@ -126,7 +127,7 @@ func (w *testWorld) peer(tb testing.TB, account string) *testPeer {
 
 // peerWith is peer with a second handler for each conversation (see
 // testPeer.also).
-func (w *testWorld) peerWith(tb testing.TB, account string, also func(sb func() *proto.Switchboard) func(proto.Event)) *testPeer {
+func (w *testWorld) peerWith(tb testing.TB, account string, also func(sb func() *switchboard.Switchboard) func(switchboard.Event)) *testPeer {
 	tb.Helper()
 	ca, err := os.ReadFile(w.caFile)
 	if err != nil {
@@ -173,15 +174,15 @@ func (p *testPeer) answer(rings <-chan *proto.Ring) {
 		select {
 		case r := <-rings:
 			answered := make(chan struct{})
-			var sb *proto.Switchboard
+			var sb *switchboard.Switchboard
 			handler := p.event
 			if p.also != nil {
-				more := p.also(func() *proto.Switchboard { <-answered; return sb })
-				handler = func(ev proto.Event) { p.event(ev); more(ev) }
+				more := p.also(func() *switchboard.Switchboard { <-answered; return sb })
+				handler = func(ev switchboard.Event) { p.event(ev); more(ev) }
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			var err error
-			sb, err = p.res.NS.Answer(ctx, r, proto.SwitchboardOptions{Handler: handler})
+			sb, err = switchboard.Answer(ctx, p.res.NS, r, switchboard.Options{Handler: handler})
 			close(answered)
 			cancel()
 			if err == nil {
@@ -196,8 +197,8 @@ func (p *testPeer) answer(rings <-chan *proto.Ring) {
 }
 
 // event records texts.
-func (p *testPeer) event(ev proto.Event) {
-	if m, ok := ev.(*proto.IncomingMessage); ok {
+func (p *testPeer) event(ev switchboard.Event) {
+	if m, ok := ev.(*switchboard.IncomingMessage); ok {
 		p.mu.Lock()
 		p.got = append(p.got, m.Text)
 		p.mu.Unlock()

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"strconv"
 	"strings"
 
 	"msn/proto/internal/engine"
@@ -29,34 +28,35 @@ func NormalizeAddr(addr string) (string, error) {
 	return net.JoinHostPort(host, port), nil
 }
 
-// referralPolicy decides which addresses a server may send the client
-// to (XFR NS, XFR SB, RNG).
-type referralPolicy struct {
-	allowPrivate bool
+// ReferralPolicy decides which addresses a server may send the client
+// to (XFR NS, XFR SB, RNG), and which addresses a file sender may give.
+type ReferralPolicy struct {
+	// AllowPrivate allows loopback, private and link-local addresses.
+	AllowPrivate bool
 }
 
 // newReferralPolicy allows private addresses when the user allows them or
 // when the configured server is itself private: a local server refers to
 // local addresses.
-func newReferralPolicy(configured string, allow bool) referralPolicy {
+func newReferralPolicy(configured string, allow bool) ReferralPolicy {
 	if allow {
-		return referralPolicy{allowPrivate: true}
+		return ReferralPolicy{AllowPrivate: true}
 	}
 	host, _, err := net.SplitHostPort(configured)
 	if err != nil {
-		return referralPolicy{}
+		return ReferralPolicy{}
 	}
 	if host == "localhost" {
-		return referralPolicy{allowPrivate: true}
+		return ReferralPolicy{AllowPrivate: true}
 	}
 	ip, err := netip.ParseAddr(host)
-	return referralPolicy{allowPrivate: err == nil && isPrivate(ip)}
+	return ReferralPolicy{AllowPrivate: err == nil && isPrivate(ip)}
 }
 
-// check validates an address from the server: strict host:port (a
+// Check validates an address from the server: strict host:port (a
 // missing port means 1863), a port in 1–65535, and no loopback, private,
 // link-local or unspecified address unless allowed.
-func (p referralPolicy) check(addr string) (string, error) {
+func (p ReferralPolicy) Check(addr string) (string, error) {
 	if !strings.Contains(addr, ":") {
 		addr += ":" + DefaultPort
 	}
@@ -68,7 +68,7 @@ func (p referralPolicy) check(addr string) (string, error) {
 		if ip.IsUnspecified() || ip.IsMulticast() {
 			return "", fmt.Errorf("%w: %s is not a public address", ErrBadAddress, host)
 		}
-		if !p.allowPrivate && isPrivate(ip) {
+		if !p.AllowPrivate && isPrivate(ip) {
 			return "", &PrivateAddressError{Host: host}
 		}
 	} else if !validHostname(host) {
@@ -81,13 +81,7 @@ func isPrivate(ip netip.Addr) bool {
 	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast()
 }
 
-func validPort(p string) bool {
-	if !engine.IsDigits(p) || len(p) > 5 {
-		return false
-	}
-	n, _ := strconv.Atoi(p)
-	return n >= 1 && n <= 65535
-}
+func validPort(p string) bool { return engine.ValidPort(p) }
 
 func validHostname(h string) bool {
 	if len(h) > 253 {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"msn/proto/msntest"
 	"msn/proto/passport"
 	"msn/proto/server"
 )
@@ -35,8 +36,8 @@ func (w *localWorld) login(t *testing.T, email, pw string, p Protocol, log *even
 	t.Helper()
 	pp := passport.New(w.srv.NexusURL(), w.roots)
 	t.Cleanup(pp.CloseIdle)
-	res, err := Login(testContext(t), LoginConfig{Server: w.srv.NSAddr(), Email: email, Protocol: p,
-		Password: password(pw), Passport: pp, Options: Options{Handler: log.handle}})
+	res, err := Login(msntest.Context(t), LoginConfig{Server: w.srv.NSAddr(), Email: email, Protocol: p,
+		Password: msntest.Password(pw), Passport: pp, Options: Options{Handler: log.handle}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func TestListsAgainstLocalServer(t *testing.T) {
 	for _, p := range []Protocol{MSNP8, MSNP7} {
 		t.Run(string(p), func(t *testing.T) {
 			w := newLocalWorld(t)
-			ctx := testContext(t)
+			ctx := msntest.Context(t)
 			var log eventLog
 			ns := w.login(t, "alice@example.com", "alicepass", p, &log)
 			cl, err := ns.Sync(ctx, nil)
@@ -128,7 +129,7 @@ func otherPrivacy(p Privacy) Privacy {
 // adds him again after removing him.
 func TestPresenceAgainstLocalServer(t *testing.T) {
 	w := newLocalWorld(t)
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	var bobLog, aliceLog eventLog
 	bob := w.login(t, "bob@example.com", "bobpass", MSNP7, &bobLog)
 	if _, err := bob.Sync(ctx, nil); err != nil {

@@ -30,7 +30,7 @@ func scriptedNS(t testing.TB, p Protocol, s *msntest.Script) (*Notification, *ev
 	go func() { played <- msntest.Play(server, s) }()
 	log := &eventLog{}
 	cc := &countingConn{Conn: client}
-	n := newNotification(cc, p, Options{Handler: log.handle}, referralPolicy{})
+	n := newNotification(cc, p, Options{Handler: log.handle}, ReferralPolicy{})
 	n.handle = "alice@example.com"
 	t.Cleanup(func() {
 		n.Close()

@@ -1,6 +1,7 @@
 // Package proto speaks the client side of the MSN Messenger protocol,
 // versions MSNP8 (Passport 1.4 login) and MSNP7 (MD5 login): the dispatch
-// server, the notification server and switchboards.
+// server and the notification server. Switchboards (conversations) are
+// package proto/switchboard's.
 //
 // # Connections
 //
@@ -8,11 +9,13 @@
 // run by the engine (proto/internal/engine). Requests are matched to
 // replies by transaction id (TrID), and several may be in flight on one
 // connection. The public surface is typed methods: Login, then methods
-// of Notification (SetStatus, Sync, AddContact, Switchboard, ...) and of
-// Switchboard (Invite, SendText, Go and GoText for messages whose
-// acknowledgements are collected later). Each takes a context first;
-// the context bounds both the write and the wait. Commands that may go
-// out together do (VER, CVR and USR; CHG and XFR; CHG and PNG).
+// of Notification (SetStatus, Sync, AddContact, ...). Each takes a
+// context first; the context bounds both the write and the wait.
+// Commands that may go out together do (VER, CVR and USR; CHG and XFR;
+// CHG and PNG). Package proto/switchboard opens and answers
+// conversations through the few methods of Notification it needs
+// (switchboards.go): Handle, RequestSwitchboard, ReferralPolicy, Dial,
+// Debug and Protocol.
 //
 // When a connection ends, every pending request fails with the same
 // error, which Err reports afterwards. Close returns only after the
@@ -21,8 +24,8 @@
 //
 // # Events
 //
-// Lines the server sends on its own (presence, list changes, invitations,
-// messages) become values of the sealed Event interface, passed to
+// Lines the server sends on its own (presence, list changes, rings,
+// notices) become values of the sealed Event interface, passed to
 // Options.Handler on the reader goroutine in wire order. A handler must
 // return quickly and must not wait for a server reply. Server challenges
 // (CHL) are answered inside the package.
@@ -47,8 +50,8 @@
 //	proto/secret           strings that never print (passwords, tickets)
 //	proto/passport         Passport 1.4 login for MSNP8
 //	proto                  dispatch and login, the notification connection,
-//	                       contact lists, presence, profile, and
-//	                       switchboards with messages and invitations
+//	                       contact lists, presence, profile
+//	proto/switchboard      conversations: messages, typing, invitations
 //	proto/msnftp           MSNFTP file transfer, after an invitation
 //	proto/msntest          scripted peers for tests (golden transcripts)
 //	proto/server           the local MSN world for tests, serve and demo
@@ -57,20 +60,19 @@
 // addr.go (dispatch and sign-in); notification.go, options.go, events.go,
 // status.go and presence.go (the notification connection); contactlist.go,
 // listops.go, groupops.go, listwire.go, listchange.go and sync*.go
-// (contact lists); profileops.go (your own profile);
-// message.go, textformat.go and split.go (message format);
-// switchboard.go, typing.go and sb_*.go (switchboards: sb_open opening
-// and answering, sb_send and sb_delivery sending, sb_receive, sb_events,
-// sb_invit* and sb_file* invitations); command.go and errors.go (names
-// re-exported from the engine and the package's errors).
+// (contact lists); profileops.go (your own profile); message.go (the
+// MIME message format of MSG payloads); switchboards.go (what package
+// proto/switchboard needs of a notification connection); command.go and
+// errors.go (names re-exported from the engine and the package's
+// errors).
 //
 // # Where a new file goes
 //
 // Framing, TrIDs, writes and waiting for replies belong to the engine:
 // nothing here opens an engine.Conn, it only calls its methods. A file
 // that gives a notification-server verb its meaning goes here, named for
-// its part (list*, sync*, presence, profile*); a switchboard file is named
-// sb_<what>.go. Anything that is not MSNP goes in its own package beside
-// this one (passport, msnftp). A file holds one purpose: a new feature
+// its part (list*, sync*, presence, profile*); a file about
+// conversations goes in proto/switchboard. Anything that is not MSNP
+// goes in its own package beside this one (passport, msnftp). A file holds one purpose: a new feature
 // gets a new file rather than a section in an old one.
 package proto

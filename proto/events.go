@@ -1,8 +1,9 @@
 package proto
 
-// Event is something the server sent on its own: one of the types below,
-// ListChange (listchange.go) or the switchboard events (sb_events.go).
-// Handlers switch on the concrete type.
+// Event is something the notification server sent on its own: one of
+// the types below or ListChange (listchange.go). Switchboards have
+// events of their own (package proto/switchboard). Handlers switch on
+// the concrete type.
 type Event interface {
 	isEvent()
 }

@@ -6,11 +6,13 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"msn/proto/msntest"
 )
 
 func TestListOperations(t *testing.T) {
-	ns, _, cc := scriptedNS(t, MSNP8, script(t, "list_ops.txt"))
-	ctx := testContext(t)
+	ns, _, cc := scriptedNS(t, MSNP8, msntest.TestdataScript(t, "list_ops.txt"))
+	ctx := msntest.Context(t)
 	cl := NewContactList()
 	cl.Version = 8
 	cl.GroupMap[0] = &Group{ID: 0, Name: "Other Contacts"}
@@ -117,8 +119,8 @@ func TestListOperations(t *testing.T) {
 }
 
 func TestListErrors(t *testing.T) {
-	ns, _, _ := scriptedNS(t, MSNP8, script(t, "list_errors.txt"))
-	ctx := testContext(t)
+	ns, _, _ := scriptedNS(t, MSNP8, msntest.TestdataScript(t, "list_errors.txt"))
+	ctx := msntest.Context(t)
 	for _, c := range []struct {
 		do   func() (*ListChange, error)
 		code int
@@ -158,8 +160,8 @@ func TestListErrors(t *testing.T) {
 // Requests the server must never see are refused before anything is
 // written.
 func TestListArgumentsRefused(t *testing.T) {
-	ns, _, cc := scriptedNS(t, MSNP8, inline(t, ""))
-	ctx := testContext(t)
+	ns, _, cc := scriptedNS(t, MSNP8, msntest.Inline(t, ""))
+	ctx := msntest.Context(t)
 	long := strings.Repeat("é", 200)
 	for name, do := range map[string]func() (*ListChange, error){
 		"add to RL":           func() (*ListChange, error) { return ns.AddContact(ctx, ReverseList, "a@b.com", "", NoGroup) },
@@ -197,7 +199,7 @@ func TestListArgumentsRefused(t *testing.T) {
 }
 
 func TestSetFriendlyNameNeedsHandle(t *testing.T) {
-	ns, _, _ := scriptedNS(t, MSNP8, inline(t, ""))
+	ns, _, _ := scriptedNS(t, MSNP8, msntest.Inline(t, ""))
 	ns.handle = ""
 	if _, err := ns.SetFriendlyName(context.Background(), "x"); err == nil {
 		t.Fatal("no error without a handle")
@@ -205,7 +207,7 @@ func TestSetFriendlyNameNeedsHandle(t *testing.T) {
 }
 
 func TestListReplyMalformed(t *testing.T) {
-	ns, _, _ := scriptedNS(t, MSNP8, inline(t, `
+	ns, _, _ := scriptedNS(t, MSNP8, msntest.Inline(t, `
 C: ADD $1 FL a@b.com a%40b.com
 S: ADD $1 FL x a@b.com a%40b.com
 C: ADD $2 FL a@b.com a%40b.com
@@ -217,7 +219,7 @@ S: ADG $4 5 G
 C: BLP $5 AL
 S: BLP $5
 `))
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	for i, do := range []func() (*ListChange, error){
 		func() (*ListChange, error) { return ns.AddContact(ctx, ForwardList, "a@b.com", "", NoGroup) },
 		func() (*ListChange, error) { return ns.AddContact(ctx, ForwardList, "a@b.com", "", NoGroup) },

@@ -104,7 +104,7 @@ func Login(ctx context.Context, cfg LoginConfig) (*LoginResult, error) {
 // login is the state of one Login.
 type login struct {
 	cfg      LoginConfig
-	policy   referralPolicy
+	policy   ReferralPolicy
 	lastAddr string
 	prep     chan struct{}
 	password *secret.String
@@ -121,7 +121,7 @@ func (l *login) run(ctx context.Context, addr string, ticket secret.String) (*Lo
 		if hop == maxReferrals {
 			return nil, protocolErrorf("more than %d referrals", maxReferrals)
 		}
-		if addr, err = l.policy.check(next); err != nil {
+		if addr, err = l.policy.Check(next); err != nil {
 			return nil, err
 		}
 	}

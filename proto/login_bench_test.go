@@ -35,7 +35,7 @@ func latencyLogin(ctx context.Context, w *msntest.LatencyWorld, loginURL string,
 	pp.LoginURL = loginURL
 	defer pp.CloseIdle()
 	res, err := Login(ctx, LoginConfig{Server: w.NS.Addr(), Email: "alice@example.com", Ticket: ticket,
-		Password: password("alicepass"), Passport: pp})
+		Password: msntest.Password("alicepass"), Passport: pp})
 	if err != nil {
 		return secret.String{}, nil, err
 	}

@@ -15,10 +15,10 @@ const nsAddr = "10.0.0.2:1864"
 func TestLoginMSNP8(t *testing.T) {
 	fp := newFakePassport(t, "alicepass", "0fake1ticket2value3")
 	d := msntest.NewDialer()
-	d.Add(nsAddr, script(t, "login_msnp8.txt"))
+	d.Add(nsAddr, msntest.TestdataScript(t, "login_msnp8.txt"))
 	var debug bytes.Buffer
-	res, err := Login(testContext(t), LoginConfig{
-		Server: nsAddr, Email: "alice@example.com", Password: password("alicepass"),
+	res, err := Login(msntest.Context(t), LoginConfig{
+		Server: nsAddr, Email: "alice@example.com", Password: msntest.Password("alicepass"),
 		Passport: fp.client(), Options: Options{Dial: d.Dial, Debug: &debug},
 	})
 	if err != nil {
@@ -30,10 +30,10 @@ func TestLoginMSNP8(t *testing.T) {
 	if res.Ticket.Reveal() != "0fake1ticket2value3" || res.NSAddr != nsAddr {
 		t.Errorf("ticket or address wrong: %s", res.NSAddr)
 	}
-	if err := res.NS.Logout(testContext(t)); err != nil {
+	if err := res.NS.Logout(msntest.Context(t)); err != nil {
 		t.Fatal(err)
 	}
-	checkScripts(t, d)
+	d.Check(t)
 	if fp.nexus.Load() != 1 || fp.logins.Load() != 1 {
 		t.Errorf("nexus %d, logins %d; want 1, 1", fp.nexus.Load(), fp.logins.Load())
 	}
@@ -49,9 +49,9 @@ func TestLoginMSNP8(t *testing.T) {
 
 func TestLoginMSNP7(t *testing.T) {
 	d := msntest.NewDialer()
-	d.Add(nsAddr, script(t, "login_msnp7.txt"))
-	res, err := Login(testContext(t), LoginConfig{
-		Server: nsAddr, Email: "bob@example.com", Protocol: MSNP7, Password: password("bobpass"),
+	d.Add(nsAddr, msntest.TestdataScript(t, "login_msnp7.txt"))
+	res, err := Login(msntest.Context(t), LoginConfig{
+		Server: nsAddr, Email: "bob@example.com", Protocol: MSNP7, Password: msntest.Password("bobpass"),
 		Options: Options{Dial: d.Dial},
 	})
 	if err != nil {
@@ -60,17 +60,17 @@ func TestLoginMSNP7(t *testing.T) {
 	if res.FriendlyName != "Bob" || !res.Ticket.Empty() {
 		t.Errorf("result = %+v", res)
 	}
-	res.NS.Logout(testContext(t))
-	checkScripts(t, d)
+	res.NS.Logout(msntest.Context(t))
+	d.Check(t)
 }
 
 func TestLoginCachedTicketAccepted(t *testing.T) {
 	fp := newFakePassport(t, "alicepass", "unused")
 	d := msntest.NewDialer()
-	d.Add(nsAddr, script(t, "login_msnp8.txt"))
-	res, err := Login(testContext(t), LoginConfig{
+	d.Add(nsAddr, msntest.TestdataScript(t, "login_msnp8.txt"))
+	res, err := Login(msntest.Context(t), LoginConfig{
 		Server: nsAddr, Email: "alice@example.com", Ticket: secret.New("0fake1ticket2value3"),
-		Password: password("alicepass"), Passport: fp.client(), Options: Options{Dial: d.Dial},
+		Password: msntest.Password("alicepass"), Passport: fp.client(), Options: Options{Dial: d.Dial},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -78,8 +78,8 @@ func TestLoginCachedTicketAccepted(t *testing.T) {
 	if res.Fresh || res.CachedRejected {
 		t.Errorf("result = %+v", res)
 	}
-	res.NS.Logout(testContext(t))
-	checkScripts(t, d)
+	res.NS.Logout(msntest.Context(t))
+	d.Check(t)
 	if n := fp.nexus.Load() + fp.logins.Load(); n != 0 {
 		t.Errorf("Passport contacted %d times with a good cached ticket", n)
 	}
@@ -88,11 +88,11 @@ func TestLoginCachedTicketAccepted(t *testing.T) {
 func TestLoginCachedTicketRejected(t *testing.T) {
 	fp := newFakePassport(t, "alicepass", "0fake1ticket2value3")
 	d := msntest.NewDialer()
-	d.Add(nsAddr, script(t, "login_cached_rejected.txt"))
-	d.Add(nsAddr, script(t, "login_msnp8.txt"))
-	res, err := Login(testContext(t), LoginConfig{
+	d.Add(nsAddr, msntest.TestdataScript(t, "login_cached_rejected.txt"))
+	d.Add(nsAddr, msntest.TestdataScript(t, "login_msnp8.txt"))
+	res, err := Login(msntest.Context(t), LoginConfig{
 		Server: nsAddr, Email: "alice@example.com", Ticket: secret.New("0stale1ticket2"),
-		Password: password("alicepass"), Passport: fp.client(), Options: Options{Dial: d.Dial},
+		Password: msntest.Password("alicepass"), Passport: fp.client(), Options: Options{Dial: d.Dial},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -100,8 +100,8 @@ func TestLoginCachedTicketRejected(t *testing.T) {
 	if !res.Fresh || !res.CachedRejected {
 		t.Errorf("result = %+v", res)
 	}
-	res.NS.Logout(testContext(t))
-	checkScripts(t, d)
+	res.NS.Logout(msntest.Context(t))
+	d.Check(t)
 	if fp.logins.Load() != 1 {
 		t.Errorf("Passport logins = %d, want exactly 1", fp.logins.Load())
 	}
@@ -110,21 +110,21 @@ func TestLoginCachedTicketRejected(t *testing.T) {
 func TestLoginCachedTicketRejectedWithoutPassword(t *testing.T) {
 	fp := newFakePassport(t, "alicepass", "x")
 	d := msntest.NewDialer()
-	d.Add(nsAddr, script(t, "login_cached_rejected.txt"))
-	_, err := Login(testContext(t), LoginConfig{
+	d.Add(nsAddr, msntest.TestdataScript(t, "login_cached_rejected.txt"))
+	_, err := Login(msntest.Context(t), LoginConfig{
 		Server: nsAddr, Email: "alice@example.com", Ticket: secret.New("0stale1ticket2"),
 		Passport: fp.client(), Options: Options{Dial: d.Dial},
 	})
 	if !errors.Is(err, ErrAuthFailed) {
 		t.Fatalf("err = %v, want ErrAuthFailed", err)
 	}
-	checkScripts(t, d)
+	d.Check(t)
 }
 
 func TestLoginWrongPassportPassword(t *testing.T) {
 	fp := newFakePassport(t, "alicepass", "x")
 	d := msntest.NewDialer()
-	d.Add(nsAddr, inline(t, `
+	d.Add(nsAddr, msntest.Inline(t, `
 C: VER $1 MSNP8 CVR0
 S: VER $1 MSNP8
 C: CVR $2 0x0409 win 4.10 i386 MSNMSGR 5.0.0544 MSMSGS alice@example.com
@@ -133,8 +133,8 @@ C: USR $3 TWN I alice@example.com
 S: USR $3 TWN S ct=1,rver=1,wp=FS_40SEC_0_COMPACT,lc=1,id=1
 C: EOF
 `))
-	_, err := Login(testContext(t), LoginConfig{
-		Server: nsAddr, Email: "alice@example.com", Password: password("wrong-pass"),
+	_, err := Login(msntest.Context(t), LoginConfig{
+		Server: nsAddr, Email: "alice@example.com", Password: msntest.Password("wrong-pass"),
 		Passport: fp.client(), Options: Options{Dial: d.Dial},
 	})
 	if !errors.Is(err, ErrAuthFailed) {
@@ -143,16 +143,16 @@ C: EOF
 	if strings.Contains(err.Error(), "wrong-pass") {
 		t.Errorf("error leaks the password: %v", err)
 	}
-	checkScripts(t, d)
+	d.Check(t)
 }
 
 func TestLoginDispatchReferral(t *testing.T) {
 	fp := newFakePassport(t, "alicepass", "0fake1ticket2value3")
 	d := msntest.NewDialer()
-	d.Add("10.0.0.1:1863", script(t, "dispatch.txt"))
-	d.Add(nsAddr, script(t, "login_msnp8.txt"))
-	res, err := Login(testContext(t), LoginConfig{
-		Server: "10.0.0.1", Email: "alice@example.com", Password: password("alicepass"),
+	d.Add("10.0.0.1:1863", msntest.TestdataScript(t, "dispatch.txt"))
+	d.Add(nsAddr, msntest.TestdataScript(t, "login_msnp8.txt"))
+	res, err := Login(msntest.Context(t), LoginConfig{
+		Server: "10.0.0.1", Email: "alice@example.com", Password: msntest.Password("alicepass"),
 		Passport: fp.client(), Options: Options{Dial: d.Dial},
 	})
 	if err != nil {
@@ -161,13 +161,13 @@ func TestLoginDispatchReferral(t *testing.T) {
 	if res.NSAddr != nsAddr {
 		t.Errorf("NSAddr = %q", res.NSAddr)
 	}
-	res.NS.Logout(testContext(t))
-	checkScripts(t, d)
+	res.NS.Logout(msntest.Context(t))
+	d.Check(t)
 }
 
 func TestLoginReferralLimits(t *testing.T) {
 	referral := func(to string) *msntest.Script {
-		return inline(t, `
+		return msntest.Inline(t, `
 C: VER $1 MSNP8 CVR0
 S: VER $1 MSNP8
 C: CVR $2 0x0409 win 4.10 i386 MSNMSGR 5.0.0544 MSMSGS alice@example.com
@@ -182,19 +182,19 @@ C: EOF
 		for i := 0; i < 4; i++ {
 			d.Add("10.0.0.1:1863", referral("10.0.0.1:1863"))
 		}
-		_, err := Login(testContext(t), LoginConfig{Server: "10.0.0.1:1863", Email: "alice@example.com",
-			Protocol: MSNP8, Password: password("p"), Passport: newFakePassport(t, "p", "x").client(), Options: Options{Dial: d.Dial}})
+		_, err := Login(msntest.Context(t), LoginConfig{Server: "10.0.0.1:1863", Email: "alice@example.com",
+			Protocol: MSNP8, Password: msntest.Password("p"), Passport: newFakePassport(t, "p", "x").client(), Options: Options{Dial: d.Dial}})
 		if !errors.Is(err, ErrProtocol) {
 			t.Fatalf("err = %v, want a protocol error", err)
 		}
-		checkScripts(t, d)
+		d.Check(t)
 	})
 	for _, bad := range []string{"1.2.3.4:0", "1.2.3.4:99999", ":1863", "1.2.3.4:1863abc", "0.0.0.0:1863", "[::1]:1863", "evil.example:1863x"} {
 		t.Run(bad, func(t *testing.T) {
 			d := msntest.NewDialer()
 			d.Add("203.0.113.1:1863", referral(bad))
-			_, err := Login(testContext(t), LoginConfig{Server: "203.0.113.1:1863", Email: "alice@example.com",
-				Password: password("p"), Passport: newFakePassport(t, "p", "x").client(), Options: Options{Dial: d.Dial}})
+			_, err := Login(msntest.Context(t), LoginConfig{Server: "203.0.113.1:1863", Email: "alice@example.com",
+				Password: msntest.Password("p"), Passport: newFakePassport(t, "p", "x").client(), Options: Options{Dial: d.Dial}})
 			if err == nil {
 				t.Fatal("bad referral accepted")
 			}
@@ -204,8 +204,8 @@ C: EOF
 	t.Run("public server to loopback", func(t *testing.T) {
 		d := msntest.NewDialer()
 		d.Add("203.0.113.1:1863", referral("127.0.0.1:1863"))
-		_, err := Login(testContext(t), LoginConfig{Server: "203.0.113.1:1863", Email: "alice@example.com",
-			Password: password("p"), Passport: newFakePassport(t, "p", "x").client(), Options: Options{Dial: d.Dial}})
+		_, err := Login(msntest.Context(t), LoginConfig{Server: "203.0.113.1:1863", Email: "alice@example.com",
+			Password: msntest.Password("p"), Passport: newFakePassport(t, "p", "x").client(), Options: Options{Dial: d.Dial}})
 		if !errors.Is(err, ErrBadAddress) {
 			t.Fatalf("err = %v, want ErrBadAddress", err)
 		}
@@ -213,7 +213,7 @@ C: EOF
 		if !errors.As(err, &perr) || perr.Host != "127.0.0.1" || strings.Contains(err.Error(), "--") {
 			t.Fatalf("err = %#v, want a *PrivateAddressError for 127.0.0.1 naming no flag", err)
 		}
-		checkScripts(t, d)
+		d.Check(t)
 	})
 }
 
@@ -227,22 +227,22 @@ func TestLoginMSNP7Errors(t *testing.T) {
 	} {
 		t.Run(tc.script, func(t *testing.T) {
 			d := msntest.NewDialer()
-			d.Add(nsAddr, script(t, tc.script))
-			_, err := Login(testContext(t), LoginConfig{Server: nsAddr, Email: tc.email, Protocol: MSNP7,
-				Password: password("wrongpass"), Options: Options{Dial: d.Dial}})
+			d.Add(nsAddr, msntest.TestdataScript(t, tc.script))
+			_, err := Login(msntest.Context(t), LoginConfig{Server: nsAddr, Email: tc.email, Protocol: MSNP7,
+				Password: msntest.Password("wrongpass"), Options: Options{Dial: d.Dial}})
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
 			}
-			checkScripts(t, d)
+			d.Check(t)
 		})
 	}
 }
 
 func TestLoginMSNP7OnlyServer(t *testing.T) {
 	d := msntest.NewDialer()
-	d.Add(nsAddr, script(t, "msnp7_only.txt"))
-	_, err := Login(testContext(t), LoginConfig{Server: nsAddr, Email: "alice@example.com",
-		Password: password("p"), Passport: newFakePassport(t, "p", "x").client(), Options: Options{Dial: d.Dial}})
+	d.Add(nsAddr, msntest.TestdataScript(t, "msnp7_only.txt"))
+	_, err := Login(msntest.Context(t), LoginConfig{Server: nsAddr, Email: "alice@example.com",
+		Password: msntest.Password("p"), Passport: newFakePassport(t, "p", "x").client(), Options: Options{Dial: d.Dial}})
 	if !errors.Is(err, ErrUnsupportedVersion) {
 		t.Fatalf("err = %v", err)
 	}
@@ -250,27 +250,27 @@ func TestLoginMSNP7OnlyServer(t *testing.T) {
 	if !errors.As(err, &verr) || !verr.MSNP7Only || verr.Offered != MSNP8 {
 		t.Fatalf("err = %#v, want a *VersionError saying MSNP7 only", err)
 	}
-	checkScripts(t, d)
+	d.Check(t)
 }
 
 func TestLoginVersionDowngradeRefused(t *testing.T) {
 	d := msntest.NewDialer()
-	d.Add(nsAddr, inline(t, `
+	d.Add(nsAddr, msntest.Inline(t, `
 C: VER $1 MSNP8 CVR0
 S: VER $1 MSNP7 CVR0
 close
 `))
-	_, err := Login(testContext(t), LoginConfig{Server: nsAddr, Email: "alice@example.com",
-		Password: password("p"), Passport: newFakePassport(t, "p", "x").client(), Options: Options{Dial: d.Dial}})
+	_, err := Login(msntest.Context(t), LoginConfig{Server: nsAddr, Email: "alice@example.com",
+		Password: msntest.Password("p"), Passport: newFakePassport(t, "p", "x").client(), Options: Options{Dial: d.Dial}})
 	if !errors.Is(err, ErrUnsupportedVersion) {
 		t.Fatalf("err = %v", err)
 	}
-	checkScripts(t, d)
+	d.Check(t)
 }
 
 func TestLoginRejectsBadEmail(t *testing.T) {
-	_, err := Login(testContext(t), LoginConfig{Server: nsAddr, Email: "bob@x\r\nOUT", Protocol: MSNP7,
-		Password: password("p")})
+	_, err := Login(msntest.Context(t), LoginConfig{Server: nsAddr, Email: "bob@x\r\nOUT", Protocol: MSNP7,
+		Password: msntest.Password("p")})
 	if !errors.Is(err, ErrInvalidArgument) {
 		t.Fatalf("err = %v", err)
 	}

@@ -3,7 +3,6 @@ package proto
 import (
 	"context"
 	"net"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +18,7 @@ const keyPong = "QNG"
 type Notification struct {
 	c        *engine.Conn
 	protocol Protocol
-	policy   referralPolicy
+	policy   ReferralPolicy
 	opts     Options
 	keepDone chan struct{}
 	// handle is the signed-in account, set by Login.
@@ -31,7 +30,7 @@ type Notification struct {
 // newNotification starts the engine on nc for protocol p. The dialect is
 // fixed before the reader starts: a server that picks another version is
 // refused, so no line of another dialect is ever dispatched.
-func newNotification(nc net.Conn, p Protocol, opts Options, policy referralPolicy) *Notification {
+func newNotification(nc net.Conn, p Protocol, opts Options, policy ReferralPolicy) *Notification {
 	n := &Notification{protocol: p, opts: opts, policy: policy}
 	n.c = engine.New(nc, engine.Config{
 		Dialect:   p,
@@ -224,12 +223,7 @@ var eventFields = map[string]int{"ILN": 3, "NLN": 3, "FLN": 1, "RNG": 5}
 
 // decodeName percent-decodes a friendly name; an undecodable name is
 // returned as sent.
-func decodeName(s string) string {
-	if d, err := url.PathUnescape(s); err == nil {
-		return d
-	}
-	return s
-}
+func decodeName(s string) string { return engine.DecodeName(s) }
 
 // encodeName percent-encodes a friendly name for the wire: every byte
 // outside the unreserved set.

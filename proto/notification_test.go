@@ -46,10 +46,10 @@ func (l *eventLog) all() []Event {
 func nsFromScript(t *testing.T, rest string, opts Options) (*Notification, *msntest.Dialer) {
 	t.Helper()
 	d := msntest.NewDialer()
-	d.Add(nsAddr, inline(t, msnp7Prelude+rest))
+	d.Add(nsAddr, msntest.Inline(t, msnp7Prelude+rest))
 	opts.Dial = d.Dial
-	res, err := Login(testContext(t), LoginConfig{Server: nsAddr, Email: "bob@example.com", Protocol: MSNP7,
-		Password: password("bobpass"), Options: opts})
+	res, err := Login(msntest.Context(t), LoginConfig{Server: nsAddr, Email: "bob@example.com", Protocol: MSNP7,
+		Password: msntest.Password("bobpass"), Options: opts})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,8 +76,8 @@ close
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	n.Logout(testContext(t))
-	checkScripts(t, d)
+	n.Logout(msntest.Context(t))
+	d.Check(t)
 }
 
 func TestChallengeVectors(t *testing.T) {
@@ -105,14 +105,14 @@ C: EOF
 	if !errors.Is(n.Err(), ErrSignedInElsewhere) {
 		t.Fatalf("Err = %v", n.Err())
 	}
-	if err := n.Ping(testContext(t)); !errors.Is(err, ErrSignedInElsewhere) {
+	if err := n.Ping(msntest.Context(t)); !errors.Is(err, ErrSignedInElsewhere) {
 		t.Fatalf("call after OUT OTH: %v", err)
 	}
 	evs := log.all()
 	if len(evs) != 1 || evs[0].(*LoggedOut).Reason != "OTH" {
 		t.Fatalf("events = %#v", evs)
 	}
-	checkScripts(t, d)
+	d.Check(t)
 }
 
 func TestServerShutdown(t *testing.T) {
@@ -121,7 +121,7 @@ func TestServerShutdown(t *testing.T) {
 	if !errors.Is(n.Err(), ErrServerShutdown) {
 		t.Fatalf("Err = %v", n.Err())
 	}
-	checkScripts(t, d)
+	d.Check(t)
 }
 
 func TestEveryWaiterFailsWithTheSameError(t *testing.T) {
@@ -132,7 +132,7 @@ S: 999 $5
 C: SYN $6 0
 close
 `, Options{})
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	rea := n.c.Go(ctx, &Command{Verb: "REA", Args: []string{"bob@example.com", "Bobby"}})
 	pong := n.c.Expect(keyPong)
 	if err := n.c.Send(ctx, &Command{Verb: "PNG"}); err != nil {
@@ -147,7 +147,7 @@ close
 	if err1 == nil || err1 != err2 || err1 != n.Err() {
 		t.Fatalf("errors differ: %v / %v / %v", err1, err2, n.Err())
 	}
-	checkScripts(t, d)
+	d.Check(t)
 }
 
 func TestDuplicateReplyIgnored(t *testing.T) {
@@ -161,7 +161,7 @@ S: QNG
 C: OUT
 close
 `, Options{Handler: log.handle})
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	if _, err := n.c.Call(ctx, &Command{Verb: "CHG", Args: []string{"NLN"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ close
 	if evs := log.all(); len(evs) != 1 {
 		t.Errorf("the duplicate reply should surface once as an unknown line, got %#v", evs)
 	}
-	checkScripts(t, d)
+	d.Check(t)
 }
 
 func TestWaitHonoursContext(t *testing.T) {
@@ -187,7 +187,7 @@ C: EOF
 		t.Fatalf("err = %v", err)
 	}
 	n.Close()
-	checkScripts(t, d)
+	d.Check(t)
 }
 
 func TestKeepAliveFailsSilentServer(t *testing.T) {
@@ -205,7 +205,7 @@ C: EOF
 	if !errors.Is(n.Err(), ErrProtocol) {
 		t.Fatalf("Err = %v", n.Err())
 	}
-	checkScripts(t, d)
+	d.Check(t)
 }
 
 func TestNotificationEvents(t *testing.T) {
@@ -229,10 +229,10 @@ S: QNG
 C: OUT
 close
 `, Options{Handler: log.handle})
-	if err := n.Ping(testContext(t)); err != nil {
+	if err := n.Ping(msntest.Context(t)); err != nil {
 		t.Fatal(err)
 	}
-	n.Logout(testContext(t))
+	n.Logout(msntest.Context(t))
 	evs := log.all()
 	if len(evs) != 8 {
 		t.Fatalf("got %d events: %#v", len(evs), evs)
@@ -261,7 +261,7 @@ close
 	if m, ok := evs[7].(*Malformed); !ok || !errors.Is(m.Err, ErrProtocol) {
 		t.Errorf("short ILN: %#v", evs[7])
 	}
-	checkScripts(t, d)
+	d.Check(t)
 }
 
 func TestAbandonedWaiterReleasesSharers(t *testing.T) {
@@ -282,5 +282,5 @@ func TestAbandonedWaiterReleasesSharers(t *testing.T) {
 		t.Fatal("a shared waiter hangs after its owner gave up")
 	}
 	n.Close()
-	checkScripts(t, d)
+	d.Check(t)
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"msn/proto/msntest"
 )
 
 // initialPresence returns the Presence events with Initial set.
@@ -19,8 +21,8 @@ func initialPresence(log *eventLog) []*Presence {
 }
 
 func TestSetStatusAndSettle(t *testing.T) {
-	ns, log, cc := scriptedNS(t, MSNP8, script(t, "presence_settle.txt"))
-	ctx := testContext(t)
+	ns, log, cc := scriptedNS(t, MSNP8, msntest.TestdataScript(t, "presence_settle.txt"))
+	ctx := msntest.Context(t)
 	if err := ns.SetStatusAndSettle(ctx, StatusHidden); err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +50,7 @@ func TestSetStatusAndSettle(t *testing.T) {
 
 func TestSetStatusMSNP7(t *testing.T) {
 	// transcripts/02: MSNP7 sends no client id; the reply has one.
-	ns, _, _ := scriptedNS(t, MSNP7, inline(t, `
+	ns, _, _ := scriptedNS(t, MSNP7, msntest.Inline(t, `
 C: CHG $1 BSY
 S: CHG $1 BSY 0
 C: CHG $2 HDN
@@ -57,7 +59,7 @@ S: CHG $2 HDN 0
 S: ILN $2 NLN bob@example.com Bob
 S: QNG
 `))
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	if err := ns.SetStatus(ctx, StatusBusy); err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +71,7 @@ S: QNG
 // A ping already in flight is answered first; its QNG must not end the
 // burst of the new CHG.
 func TestSetStatusAndSettleAfterPing(t *testing.T) {
-	ns, log, _ := scriptedNS(t, MSNP8, inline(t, `
+	ns, log, _ := scriptedNS(t, MSNP8, msntest.Inline(t, `
 C: PNG
 S: QNG
 C: CHG $1 NLN 0
@@ -78,7 +80,7 @@ S: CHG $1 NLN 0
 S: ILN $1 NLN bob@example.com Bob 0
 S: QNG
 `))
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	old := ns.c.Expect(keyPong)
 	if err := ns.c.Send(ctx, &Command{Verb: "PNG"}); err != nil {
 		t.Fatal(err)
@@ -103,7 +105,7 @@ func TestSetStatusAndSettleWithoutQNG(t *testing.T) {
 }
 
 func testSetStatusAndSettleWithoutQNG(t *testing.T) {
-	ns, log, _ := scriptedNS(t, MSNP8, inline(t, `
+	ns, log, _ := scriptedNS(t, MSNP8, msntest.Inline(t, `
 C: CHG $1 NLN 0
 C: PNG
 S: CHG $1 NLN 0
@@ -130,13 +132,13 @@ S: QNG
 }
 
 func TestSetStatusServerError(t *testing.T) {
-	ns, _, _ := scriptedNS(t, MSNP8, inline(t, `
+	ns, _, _ := scriptedNS(t, MSNP8, msntest.Inline(t, `
 C: CHG $1 NLN 0
 C: PNG
 S: 500 $1
 S: QNG
 `))
-	if err := ns.SetStatusAndSettle(testContext(t), StatusOnline); !isCode(err, 500) {
+	if err := ns.SetStatusAndSettle(msntest.Context(t), StatusOnline); !isCode(err, 500) {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -45,7 +45,7 @@ func BenchmarkSync5000(b *testing.B) {
 			}
 		}
 	}()
-	ns := newNotification(client, MSNP8, Options{}, referralPolicy{})
+	ns := newNotification(client, MSNP8, Options{}, ReferralPolicy{})
 	defer func() {
 		ns.Close()
 		<-serverDone

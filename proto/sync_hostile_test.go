@@ -8,12 +8,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"msn/proto/msntest"
 )
 
 // hostile-inputs §2.4 #52: a BPR before any LST is ignored; one after the
 // last LST is attached to the last contact (as an event).
 func TestSyncOrphanAndLateBPR(t *testing.T) {
-	ns, log, _ := scriptedNS(t, MSNP8, inline(t, `
+	ns, log, _ := scriptedNS(t, MSNP8, msntest.Inline(t, `
 C: SYN $1 0
 S: SYN $1 7 1 0
 S: GTC A
@@ -27,7 +29,7 @@ S: BPR PHM 222
 C: PNG
 S: QNG
 `))
-	ctx := testContext(t)
+	ctx := msntest.Context(t)
 	cl, err := ns.Sync(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +67,7 @@ S: QNG
 // skipped; a huge name is cut to MaxNameBytes.
 func TestSyncBadListFields(t *testing.T) {
 	huge := strings.Repeat("%41", 5000)
-	ns, log, _ := scriptedNS(t, MSNP8, inline(t, `
+	ns, log, _ := scriptedNS(t, MSNP8, msntest.Inline(t, `
 C: SYN $1 0
 S: SYN $1 9 7 1
 S: GTC A
@@ -79,7 +81,7 @@ S: LST g@h.com G 1 0,x
 S: LST i@j.com `+huge+` 2
 S: LST k@l.com K 8 5
 `))
-	cl, err := ns.Sync(testContext(t), nil)
+	cl, err := ns.Sync(msntest.Context(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +111,7 @@ S: LST k@l.com K 8 5
 }
 
 func TestSyncMSNP7BadLines(t *testing.T) {
-	ns, log, _ := scriptedNS(t, MSNP7, inline(t, `
+	ns, log, _ := scriptedNS(t, MSNP7, msntest.Inline(t, `
 C: SYN $1 0
 C: PNG
 S: SYN $1 3
@@ -126,7 +128,7 @@ S: BLP $1 3 BL
 S: LST $1 RL 3 0 0
 S: QNG
 `))
-	cl, err := ns.Sync(testContext(t), nil)
+	cl, err := ns.Sync(msntest.Context(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,8 +150,8 @@ func TestSyncLimits(t *testing.T) {
 		"unchanged, wrong":  "C: SYN $1 0\nS: SYN $1 7\n",
 	} {
 		t.Run(name, func(t *testing.T) {
-			ns, _, _ := scriptedNS(t, MSNP8, inline(t, text+"S: GTC A\nS: LST a@b.com A 1\nC: PNG\nS: QNG\n"))
-			ctx := testContext(t)
+			ns, _, _ := scriptedNS(t, MSNP8, msntest.Inline(t, text+"S: GTC A\nS: LST a@b.com A 1\nC: PNG\nS: QNG\n"))
+			ctx := msntest.Context(t)
 			_, err := ns.Sync(ctx, nil)
 			var pe *ProtocolError
 			if !errors.As(err, &pe) {
@@ -170,8 +172,8 @@ func TestSyncMSNP7TooManyContacts(t *testing.T) {
 		fmt.Fprintf(&b, "S: LST $1 FL 2 %d %d u%d@example.com U 0\n", i, MaxContacts, i)
 	}
 	b.WriteString("S: LST $1 RL 2 1 1 stranger@example.com S\nS: QNG\nC: PNG\nS: QNG\n")
-	ns, _, _ := scriptedNS(t, MSNP7, inline(t, b.String()))
-	ctx := testContext(t)
+	ns, _, _ := scriptedNS(t, MSNP7, msntest.Inline(t, b.String()))
+	ctx := msntest.Context(t)
 	_, err := ns.Sync(ctx, nil)
 	if !errors.Is(err, ErrProtocol) {
 		t.Fatalf("err = %v", err)
@@ -197,8 +199,8 @@ func TestSyncFence(t *testing.T) {
 		"msnp7 no RL": {MSNP7, "C: SYN $1 0\nC: PNG\nS: SYN $1 3\nS: LST $1 FL 3 0 0\nS: QNG\n", 0},
 	} {
 		t.Run(name, func(t *testing.T) {
-			ns, _, _ := scriptedNS(t, c.p, inline(t, c.text))
-			cl, err := ns.Sync(testContext(t), nil)
+			ns, _, _ := scriptedNS(t, c.p, msntest.Inline(t, c.text))
+			cl, err := ns.Sync(msntest.Context(t), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -212,7 +214,7 @@ func TestSyncFence(t *testing.T) {
 // MSNP7: a line from outside the stream in its middle is an event; the
 // stream goes on to the QNG.
 func TestSyncMSNP7ForeignLine(t *testing.T) {
-	ns, log, _ := scriptedNS(t, MSNP7, inline(t, `
+	ns, log, _ := scriptedNS(t, MSNP7, msntest.Inline(t, `
 C: SYN $1 0
 C: PNG
 S: SYN $1 3
@@ -222,7 +224,7 @@ S: ADD 0 RL 4 zed@example.com Zed
 S: GTC $1 3 N
 S: QNG
 `))
-	cl, err := ns.Sync(testContext(t), nil)
+	cl, err := ns.Sync(msntest.Context(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +238,7 @@ S: QNG
 }
 
 func TestSyncContextEnds(t *testing.T) {
-	ns, log, _ := scriptedNS(t, MSNP8, inline(t, `
+	ns, log, _ := scriptedNS(t, MSNP8, msntest.Inline(t, `
 C: SYN $1 0
 S: SYN $1 3 1 0
 S: GTC A
@@ -246,13 +248,13 @@ S: LST a@b.com A 1
 C: SYN $2 3
 S: SYN $2 3
 `))
-	ctx, cancel := context.WithTimeout(testContext(t), 50*time.Millisecond)
+	ctx, cancel := context.WithTimeout(msntest.Context(t), 50*time.Millisecond)
 	defer cancel()
 	if _, err := ns.Sync(ctx, nil); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v", err)
 	}
 	cached := &ContactList{Version: 3}
-	cl, err := ns.Sync(testContext(t), cached)
+	cl, err := ns.Sync(msntest.Context(t), cached)
 	if err != nil || cl != cached {
 		t.Fatalf("second sync: %v, %+v", err, cl)
 	}

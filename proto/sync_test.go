@@ -13,9 +13,9 @@ import (
 func TestSyncTranscript01(t *testing.T) {
 	fp := newFakePassport(t, "alicepass", "0fake1ticket2value3")
 	d := msntest.NewDialer()
-	d.Add(nsAddr, script(t, "syn_transcript01.txt"))
-	ctx := testContext(t)
-	res, err := Login(ctx, LoginConfig{Server: nsAddr, Email: "alice@example.com", Password: password("alicepass"),
+	d.Add(nsAddr, msntest.TestdataScript(t, "syn_transcript01.txt"))
+	ctx := msntest.Context(t)
+	res, err := Login(ctx, LoginConfig{Server: nsAddr, Email: "alice@example.com", Password: msntest.Password("alicepass"),
 		Passport: fp.client(), Options: Options{Dial: d.Dial}})
 	if err != nil {
 		t.Fatal(err)
@@ -44,15 +44,15 @@ func TestSyncTranscript01(t *testing.T) {
 	if err := ns.Logout(ctx); err != nil {
 		t.Fatal(err)
 	}
-	checkScripts(t, d)
+	d.Check(t)
 }
 
 func TestSyncTranscript02(t *testing.T) {
 	d := msntest.NewDialer()
-	d.Add(nsAddr, script(t, "syn_transcript02.txt"))
-	ctx := testContext(t)
+	d.Add(nsAddr, msntest.TestdataScript(t, "syn_transcript02.txt"))
+	ctx := msntest.Context(t)
 	res, err := Login(ctx, LoginConfig{Server: nsAddr, Email: "bob@example.com", Protocol: MSNP7,
-		Password: password("bobpass"), Options: Options{Dial: d.Dial}})
+		Password: msntest.Password("bobpass"), Options: Options{Dial: d.Dial}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,12 +78,12 @@ func TestSyncTranscript02(t *testing.T) {
 		t.Fatal(err)
 	}
 	ns.Logout(ctx)
-	checkScripts(t, d)
+	d.Check(t)
 }
 
 func TestSyncMSNP8Stream(t *testing.T) {
-	ns, log, _ := scriptedNS(t, MSNP8, script(t, "syn_msnp8_full.txt"))
-	ctx := testContext(t)
+	ns, log, _ := scriptedNS(t, MSNP8, msntest.TestdataScript(t, "syn_msnp8_full.txt"))
+	ctx := msntest.Context(t)
 	cl, err := ns.Sync(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -126,8 +126,8 @@ func TestSyncMSNP8Stream(t *testing.T) {
 }
 
 func TestSyncMSNP7Stream(t *testing.T) {
-	ns, log, _ := scriptedNS(t, MSNP7, script(t, "syn_msnp7_full.txt"))
-	ctx := testContext(t)
+	ns, log, _ := scriptedNS(t, MSNP7, msntest.TestdataScript(t, "syn_msnp7_full.txt"))
+	ctx := msntest.Context(t)
 	cl, err := ns.Sync(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -158,8 +158,8 @@ func TestSyncMSNP7Stream(t *testing.T) {
 func TestSyncUpToDate(t *testing.T) {
 	for _, p := range []Protocol{MSNP8, MSNP7} {
 		t.Run(string(p), func(t *testing.T) {
-			ns, log, _ := scriptedNS(t, p, script(t, "syn_uptodate_"+strings.ToLower(string(p))+".txt"))
-			ctx := testContext(t)
+			ns, log, _ := scriptedNS(t, p, msntest.TestdataScript(t, "syn_uptodate_"+strings.ToLower(string(p))+".txt"))
+			ctx := msntest.Context(t)
 			cached := NewContactList()
 			cached.Version = 6
 			cached.Apply(&ReverseListChange{Email: "x@example.com", Added: true})
@@ -185,7 +185,7 @@ func TestSyncUpToDate(t *testing.T) {
 func TestSyncStaleVersion(t *testing.T) {
 	// transcripts/06 Q17: the cached version is stale, the server sends
 	// the whole list with a new version.
-	ns, _, _ := scriptedNS(t, MSNP8, inline(t, `
+	ns, _, _ := scriptedNS(t, MSNP8, msntest.Inline(t, `
 C: SYN $1 5
 S: SYN $1 6 1 1
 S: GTC A
@@ -196,7 +196,7 @@ S: LST bob@example.com Bob 11 0
 	cached := NewContactList()
 	cached.Version = 5
 	cached.Apply(&ReverseListChange{Email: "gone@example.com", Added: true})
-	cl, err := ns.Sync(testContext(t), cached)
+	cl, err := ns.Sync(msntest.Context(t), cached)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,8 +209,8 @@ S: LST bob@example.com Bob 11 0
 }
 
 func TestSyncNameEncodings(t *testing.T) {
-	ns, _, _ := scriptedNS(t, MSNP8, script(t, "syn_encodings.txt"))
-	ctx := testContext(t)
+	ns, _, _ := scriptedNS(t, MSNP8, msntest.TestdataScript(t, "syn_encodings.txt"))
+	ctx := msntest.Context(t)
 	cl, err := ns.Sync(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -282,8 +282,8 @@ func bigList(p Protocol, n int) string {
 func TestSyncThousandContacts(t *testing.T) {
 	for _, p := range []Protocol{MSNP8, MSNP7} {
 		t.Run(string(p), func(t *testing.T) {
-			ns, log, _ := scriptedNS(t, p, inline(t, bigList(p, 1000)))
-			cl, err := ns.Sync(testContext(t), nil)
+			ns, log, _ := scriptedNS(t, p, msntest.Inline(t, bigList(p, 1000)))
+			cl, err := ns.Sync(msntest.Context(t), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -307,8 +307,8 @@ func TestSyncThousandContacts(t *testing.T) {
 }
 
 func TestSyncServerError(t *testing.T) {
-	ns, _, _ := scriptedNS(t, MSNP8, inline(t, "C: SYN $1 0\nS: 500 $1\n"))
-	_, err := ns.Sync(testContext(t), nil)
+	ns, _, _ := scriptedNS(t, MSNP8, msntest.Inline(t, "C: SYN $1 0\nS: 500 $1\n"))
+	_, err := ns.Sync(msntest.Context(t), nil)
 	var se *ServerError
 	if !errors.As(err, &se) || se.Code != 500 || !errors.Is(err, ErrServerBusy) {
 		t.Fatalf("err = %v", err)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"msn/proto"
+	"msn/proto/switchboard"
 )
 
 // Bounds of an Answerer.
@@ -46,11 +47,11 @@ type Answerer struct {
 	// Event receives each conversation's events on its reader goroutine
 	// (it must not block), except the invitations, which go to Offer or
 	// are declined.
-	Event func(conv string, ev proto.Event)
+	Event func(conv string, ev switchboard.Event)
 	// Offer, when set, handles a file offer on the conversation's
 	// goroutine, where it may wait for the sender and transfer the
 	// file; without it, offers are declined like other invitations.
-	Offer func(ctx context.Context, conv string, sb *proto.Switchboard, inv *proto.Invitation)
+	Offer func(ctx context.Context, conv string, sb *switchboard.Switchboard, inv *switchboard.Invitation)
 	// Trouble reports a problem without blocking.
 	Trouble func(Trouble)
 
@@ -66,7 +67,7 @@ type Answerer struct {
 // timeout.
 func NewAnswerer(done context.Context, ns *proto.Notification, timeout time.Duration) *Answerer {
 	return &Answerer{ns: ns, timeout: timeout, done: done, slots: make(chan struct{}, MaxConversations),
-		Event: func(string, proto.Event) {}, Trouble: func(Trouble) {}}
+		Event: func(string, switchboard.Event) {}, Trouble: func(Trouble) {}}
 }
 
 // Answer joins the conversation ring invites to, on a goroutine of its
@@ -95,16 +96,16 @@ func (a *Answerer) Wait() { a.wg.Wait() }
 func (a *Answerer) converse(ring *proto.Ring) {
 	conv := ring.SessionID
 	left := make(chan struct{}, 1)
-	invites := NewQueue[*proto.Invitation](MaxPendingInvites)
-	handler := func(ev proto.Event) {
+	invites := NewQueue[*switchboard.Invitation](MaxPendingInvites)
+	handler := func(ev switchboard.Event) {
 		switch e := ev.(type) {
-		case *proto.Left:
+		case *switchboard.Left:
 			select {
 			case left <- struct{}{}:
 			default:
 			}
-		case *proto.Invitation:
-			if e.Command != proto.InviteCommand {
+		case *switchboard.Invitation:
+			if e.Command != switchboard.InviteCommand {
 				return // a reply nobody waits for
 			}
 			if !invites.Push(e) {
@@ -115,7 +116,7 @@ func (a *Answerer) converse(ring *proto.Ring) {
 		a.Event(conv, ev)
 	}
 	actx, cancel := context.WithTimeout(a.done, a.timeout)
-	sb, err := a.ns.Answer(actx, ring, proto.SwitchboardOptions{Handler: handler})
+	sb, err := switchboard.Answer(actx, a.ns, ring, switchboard.Options{Handler: handler})
 	cancel()
 	if err != nil {
 		if a.done.Err() == nil {
@@ -144,18 +145,18 @@ func (a *Answerer) converse(ring *proto.Ring) {
 // invitation handles one invitation: a file offer goes to Offer, any
 // other application is declined as not installed (nothing is ever
 // launched).
-func (a *Answerer) invitation(conv string, sb *proto.Switchboard, inv *proto.Invitation) {
+func (a *Answerer) invitation(conv string, sb *switchboard.Switchboard, inv *switchboard.Invitation) {
 	if inv.IsFileOffer() && a.Offer != nil {
 		a.Offer(a.done, conv, sb, inv)
 		return
 	}
 	ctx, cancel := context.WithTimeout(a.done, a.timeout)
 	defer cancel()
-	_ = sb.CancelInvitation(ctx, inv, proto.CancelNotInstalled)
+	_ = sb.CancelInvitation(ctx, inv, switchboard.CancelNotInstalled)
 }
 
 // leave says goodbye to a conversation, waiting briefly for the server.
-func leave(sb *proto.Switchboard) {
+func leave(sb *switchboard.Switchboard) {
 	ctx, cancel := context.WithTimeout(context.Background(), GoodbyeWait)
 	defer cancel()
 	_ = sb.Leave(ctx)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"msn/proto"
+	"msn/proto/switchboard"
 )
 
 // GoodbyeWait bounds the wait for a server to hang up after a goodbye,
@@ -28,7 +29,7 @@ type CallOptions struct {
 	Presence func() proto.Status
 	// Handler receives each switchboard's events on its reader
 	// goroutine; nil ignores them.
-	Handler func(proto.Event)
+	Handler func(switchboard.Event)
 }
 
 // Failure is the failure of one recipient to join.
@@ -49,7 +50,7 @@ type Caller struct {
 
 	sess   *Session
 	status proto.Status // presence to set with the next switchboard; "" once set
-	sb     *proto.Switchboard
+	sb     *switchboard.Switchboard
 }
 
 // NewCaller prepares a conversation of account; nothing is sent before
@@ -62,7 +63,7 @@ func NewCaller(cfg Config, account string, login Options, opts CallOptions) *Cal
 func (c *Caller) Session() *Session { return c.sess }
 
 // Switchboard returns the open switchboard, or nil.
-func (c *Caller) Switchboard() *proto.Switchboard { return c.sb }
+func (c *Caller) Switchboard() *switchboard.Switchboard { return c.sb }
 
 // Open logs in, unless the notification connection is still up, starts
 // a switchboard (with the presence set in the same write) and invites
@@ -74,7 +75,7 @@ func (c *Caller) Open(ctx context.Context) (joined []string, failed []Failure, e
 	if err := c.connect(ctx); err != nil {
 		return nil, nil, err
 	}
-	sb, err := c.sess.NS().SwitchboardWithStatus(ctx, c.status, proto.SwitchboardOptions{Handler: c.opts.Handler})
+	sb, err := switchboard.OpenWithStatus(ctx, c.sess.NS(), c.status, switchboard.Options{Handler: c.opts.Handler})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -138,7 +139,7 @@ func (c *Caller) connect(ctx context.Context) error {
 // invite calls one recipient in; with WaitOnline, an offline one is
 // called again as soon as the notification server says they came
 // online.
-func (c *Caller) invite(ctx context.Context, sb *proto.Switchboard, r string) error {
+func (c *Caller) invite(ctx context.Context, sb *switchboard.Switchboard, r string) error {
 	deadline := time.Now().Add(c.opts.WaitOnline)
 	for {
 		mark := c.presence.Mark()
