@@ -125,7 +125,7 @@ func (r *recorder) all() []Event {
 // waitFor waits until an event satisfies ok, and returns it.
 func (r *recorder) waitFor(t *testing.T, what string, ok func(Event) bool) Event {
 	t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(5 * time.Second)
 	for {
 		for _, e := range r.all() {
 			if ok(e) {
