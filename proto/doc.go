@@ -73,6 +73,7 @@
 // that gives a notification-server verb its meaning goes here, named for
 // its part (list*, sync*, presence, profile*); a file about
 // conversations goes in proto/switchboard. Anything that is not MSNP
-// goes in its own package beside this one (passport, msnftp). A file holds one purpose: a new feature
-// gets a new file rather than a section in an old one.
+// goes in its own package beside this one (passport, msnftp). A file
+// holds one purpose: a new feature gets a new file rather than a section
+// in an old one.
 package proto
