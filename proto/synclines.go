@@ -7,6 +7,21 @@ import (
 	"msn/proto/internal/engine"
 )
 
+// feedSetting takes the account settings of a list stream, which both
+// protocols send alike once the version field is gone: GTC, BLP and
+// PRP. It reports whether verb was one of them.
+func (b *syncBuilder) feedSetting(verb string, a []string) (bool, error) {
+	switch verb {
+	case "GTC":
+		return true, b.setGTC(a)
+	case "BLP":
+		return true, b.setBLP(a)
+	case "PRP":
+		return true, b.setOwnPhone(a)
+	}
+	return false, nil
+}
+
 // setGTC takes the add notification setting: "A" or "N".
 func (b *syncBuilder) setGTC(a []string) error {
 	if len(a) != 1 || (a[0] != "A" && a[0] != "N") {

@@ -23,13 +23,10 @@ func (b *syncBuilder) feed7(cmd *Command) (bool, error) {
 		return true, protocolErrorf("%s: too few fields", cmd.Verb)
 	}
 	a = a[1:] // the version, repeated on every line
+	if ok, err := b.feedSetting(cmd.Verb, a); ok {
+		return true, err
+	}
 	switch cmd.Verb {
-	case "GTC":
-		return true, b.setGTC(a)
-	case "BLP":
-		return true, b.setBLP(a)
-	case "PRP":
-		return true, b.setOwnPhone(a)
 	case "LSG":
 		// LSG n ver index total id name 0
 		if len(a) < 4 || len(a) > 5 {

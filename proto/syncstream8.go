@@ -7,13 +7,10 @@ func (b *syncBuilder) feed8(cmd *Command) (bool, error) {
 		return false, nil
 	}
 	a := cmd.Args
+	if ok, err := b.feedSetting(cmd.Verb, a); ok {
+		return true, err
+	}
 	switch cmd.Verb {
-	case "GTC":
-		return true, b.setGTC(a)
-	case "BLP":
-		return true, b.setBLP(a)
-	case "PRP":
-		return true, b.setOwnPhone(a)
 	case "LSG":
 		b.gotLSG++
 		if len(a) < 2 || len(a) > 3 {
