@@ -1,6 +1,7 @@
 package proto
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -10,24 +11,42 @@ import (
 	"msn/proto/msntest"
 )
 
-func TestSyncTranscript01(t *testing.T) {
-	fp := newFakePassport(t, "alicepass", "0fake1ticket2value3")
-	d := msntest.NewDialer()
-	d.Add(nsAddr, msntest.TestdataScript(t, "syn_transcript01.txt"))
-	ctx := msntest.Context(t)
-	res, err := Login(ctx, LoginConfig{Server: nsAddr, Email: "alice@example.com", Password: msntest.Password("alicepass"),
-		Passport: fp.client(), Options: Options{Dial: d.Dial}})
+// syncedTranscript signs in with cfg and syncs the whole list, which in
+// the recorded transcripts has version 1, GTC A and BLP AL.
+func syncedTranscript(ctx context.Context, t *testing.T, cfg LoginConfig) (*Notification, *ContactList) {
+	t.Helper()
+	res, err := Login(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ns := res.NS
-	cl, err := ns.Sync(ctx, nil)
+	cl, err := res.NS.Sync(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cl.Version != 1 || cl.NotifyOnAdd != "A" || cl.Privacy != AllowUnlisted {
 		t.Errorf("settings: version %d, GTC %q, BLP %q", cl.Version, cl.NotifyOnAdd, cl.Privacy)
 	}
+	return res.NS, cl
+}
+
+// goOnlineAndPing sets ns online and waits for the answer to a ping.
+func goOnlineAndPing(ctx context.Context, t *testing.T, ns *Notification) {
+	t.Helper()
+	if err := ns.SetStatus(ctx, StatusOnline); err != nil {
+		t.Fatal(err)
+	}
+	if err := ns.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSyncTranscript01(t *testing.T) {
+	fp := newFakePassport(t, "alicepass", "0fake1ticket2value3")
+	d := msntest.NewDialer()
+	d.Add(nsAddr, msntest.TestdataScript(t, "syn_transcript01.txt"))
+	ctx := msntest.Context(t)
+	ns, cl := syncedTranscript(ctx, t, LoginConfig{Server: nsAddr, Email: "alice@example.com", Password: msntest.Password("alicepass"),
+		Passport: fp.client(), Options: Options{Dial: d.Dial}})
 	if g := cl.Group(0); g == nil || g.Name != "Other Contacts" {
 		t.Errorf("group 0 = %+v", g)
 	}
@@ -35,12 +54,7 @@ func TestSyncTranscript01(t *testing.T) {
 	if got := cl.Contact("BOB@example.com"); !reflect.DeepEqual(got, want) {
 		t.Errorf("bob = %+v, want %+v", got, want)
 	}
-	if err := ns.SetStatus(ctx, StatusOnline); err != nil {
-		t.Fatal(err)
-	}
-	if err := ns.Ping(ctx); err != nil {
-		t.Fatal(err)
-	}
+	goOnlineAndPing(ctx, t, ns)
 	if err := ns.Logout(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -51,19 +65,8 @@ func TestSyncTranscript02(t *testing.T) {
 	d := msntest.NewDialer()
 	d.Add(nsAddr, msntest.TestdataScript(t, "syn_transcript02.txt"))
 	ctx := msntest.Context(t)
-	res, err := Login(ctx, LoginConfig{Server: nsAddr, Email: "bob@example.com", Protocol: MSNP7,
+	ns, cl := syncedTranscript(ctx, t, LoginConfig{Server: nsAddr, Email: "bob@example.com", Protocol: MSNP7,
 		Password: msntest.Password("bobpass"), Options: Options{Dial: d.Dial}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ns := res.NS
-	cl, err := ns.Sync(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cl.Version != 1 || cl.NotifyOnAdd != "A" || cl.Privacy != AllowUnlisted {
-		t.Errorf("settings: version %d, GTC %q, BLP %q", cl.Version, cl.NotifyOnAdd, cl.Privacy)
-	}
 	want := &Contact{Email: "alice@example.com", Name: "Alice", Lists: ForwardList | AllowList | ReverseList, Groups: []int{0}}
 	if got := cl.Contact("alice@example.com"); !reflect.DeepEqual(got, want) {
 		t.Errorf("alice = %+v, want %+v", got, want)
@@ -71,12 +74,7 @@ func TestSyncTranscript02(t *testing.T) {
 	if len(cl.Contacts()) != 1 || len(cl.Pending()) != 0 {
 		t.Errorf("contacts %d, pending %d", len(cl.Contacts()), len(cl.Pending()))
 	}
-	if err := ns.SetStatus(ctx, StatusOnline); err != nil {
-		t.Fatal(err)
-	}
-	if err := ns.Ping(ctx); err != nil {
-		t.Fatal(err)
-	}
+	goOnlineAndPing(ctx, t, ns)
 	ns.Logout(ctx)
 	d.Check(t)
 }
