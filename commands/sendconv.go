@@ -50,7 +50,7 @@ func (cv *conversation) sendOne(ctx context.Context, text string) error {
 	if err != nil {
 		return cv.result(err)
 	}
-	if err := cv.sb().GoText(text, nil).Wait(ctx); err != nil {
+	if err := cv.sb().GoText(ctx, text, nil).Wait(ctx); err != nil {
 		if errors.Is(ctx.Err(), context.Canceled) {
 			return ctx.Err()
 		}

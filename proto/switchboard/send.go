@@ -33,7 +33,7 @@ const (
 func (sb *Switchboard) Send(ctx context.Context, m *proto.Message, ack AckMode) error {
 	switch ack {
 	case AckFull:
-		return sb.Go(m).Wait(ctx)
+		return sb.Go(ctx, m).Wait(ctx)
 	case AckNone, AckNegative:
 	default:
 		return fmt.Errorf("%w: ack mode %q", proto.ErrInvalidArgument, engine.EscapeForError(string(ack)))
@@ -70,26 +70,26 @@ func (sb *Switchboard) Send(ctx context.Context, m *proto.Message, ack AckMode) 
 // U+FFFD and a bare LF becomes CRLF. A nil format means
 // DefaultTextFormat.
 func (sb *Switchboard) SendText(ctx context.Context, text string, format *TextFormat) error {
-	return sb.GoText(text, format).Wait(ctx)
+	return sb.GoText(ctx, text, format).Wait(ctx)
 }
 
 // Go sends m with ack mode A and returns at once; the Delivery's Wait
 // reports the outcome. Several deliveries may be in flight at once; they
-// reach the server in the order Go was called. The write is bounded by
-// the engine's write timeout.
-func (sb *Switchboard) Go(m *proto.Message) *Delivery {
+// reach the server in the order Go was called. ctx bounds the write
+// (within the engine's write timeout); Wait bounds the wait.
+func (sb *Switchboard) Go(ctx context.Context, m *proto.Message) *Delivery {
 	p, err := sb.checkSend(m)
 	if err != nil {
 		return &Delivery{err: err}
 	}
 	d := &Delivery{calls: []*engine.Call{sb.ackedCall(p)}, ackWait: sb.ackWait()}
-	sb.c.Issue(context.Background(), d.calls)
+	sb.c.Issue(ctx, d.calls)
 	return d
 }
 
 // GoText is SendText without the wait: it writes every part of the text
 // in one network write and returns at once.
-func (sb *Switchboard) GoText(text string, format *TextFormat) *Delivery {
+func (sb *Switchboard) GoText(ctx context.Context, text string, format *TextFormat) *Delivery {
 	d := &Delivery{Text: text, ackWait: sb.ackWait()}
 	msgs, err := textMessages(text, format)
 	if err == nil && sb.alone() {
@@ -102,7 +102,7 @@ func (sb *Switchboard) GoText(text string, format *TextFormat) *Delivery {
 	for _, m := range msgs {
 		d.calls = append(d.calls, sb.ackedCall(m.Bytes()))
 	}
-	sb.c.Issue(context.Background(), d.calls)
+	sb.c.Issue(ctx, d.calls)
 	return d
 }
 

@@ -48,7 +48,7 @@ func (s *Sender) Send(ctx context.Context, text string) error {
 			return err
 		}
 	}
-	d := s.sb.GoText(text, s.format)
+	d := s.sb.GoText(ctx, text, s.format)
 	if d.err != nil {
 		return d.err
 	}

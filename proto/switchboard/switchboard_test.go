@@ -188,7 +188,7 @@ func TestSwitchboardAcks(t *testing.T) {
 func TestSwitchboardPeerLeavesMidSend(t *testing.T) {
 	sb, rec, done := startSwitchboard(t, "peer_left.txt", true)
 	ctx := msntest.Context(t)
-	one, two := sb.GoText("one", nil), sb.GoText("two", nil)
+	one, two := sb.GoText(ctx, "one", nil), sb.GoText(ctx, "two", nil)
 	for _, d := range []*Delivery{one, two} {
 		if err := d.Wait(ctx); !errors.Is(err, ErrNotDelivered) {
 			t.Errorf("%s: err = %v, want ErrNotDelivered", d.Text, err)
