@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"msn/proto/internal/engine"
 )
 
 // Limits on what a contact list keeps, whatever the server sends.
@@ -281,6 +283,10 @@ func setPhone(m *map[string]string, key, value string) {
 	}
 	(*m)[key] = value
 }
+
+// decodeName percent-decodes a friendly name; an undecodable name is
+// returned as sent.
+func decodeName(s string) string { return engine.DecodeName(s) }
 
 // limitName cuts s to MaxNameBytes without splitting a UTF-8 sequence.
 func limitName(s string) string {

@@ -221,10 +221,6 @@ func (n *Notification) event(cmd *Command) Event {
 // eventFields is the least number of fields of each event line.
 var eventFields = map[string]int{"ILN": 3, "NLN": 3, "FLN": 1, "RNG": 5}
 
-// decodeName percent-decodes a friendly name; an undecodable name is
-// returned as sent.
-func decodeName(s string) string { return engine.DecodeName(s) }
-
 // encodeName percent-encodes a friendly name for the wire: every byte
 // outside the unreserved set.
 func encodeName(s string) string {
