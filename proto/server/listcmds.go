@@ -5,19 +5,23 @@ import (
 	"strconv"
 )
 
+// listArgs reads the list and the handle that start the arguments of an
+// ADD or REM with at least min fields. With ok false it has answered 201.
+func (n *nsConn) listArgs(trid string, args []string, min int) (l, h string, bit uint8, ok bool) {
+	if len(args) < min || listBit[args[0]] == 0 {
+		n.errLine(201, trid)
+		return "", "", 0, false
+	}
+	return args[0], lower(args[1]), listBit[args[0]], true
+}
+
 // add handles "ADD trid list handle name [group]".
 func (n *nsConn) add(trid string, args []string) bool {
 	if len(args) >= 1 && args[0] == "RL" {
 		return false // the reverse list is the server's
 	}
-	if len(args) < 3 {
-		n.errLine(201, trid)
-		return true
-	}
-	l, h := args[0], lower(args[1])
-	bit := listBit[l]
-	if bit == 0 {
-		n.errLine(201, trid)
+	l, h, bit, ok := n.listArgs(trid, args, 3)
+	if !ok {
 		return true
 	}
 	if !validHandle(h) {
@@ -117,14 +121,8 @@ func (n *nsConn) rem(trid string, args []string) bool {
 	if len(args) >= 1 && args[0] == "RL" {
 		return false
 	}
-	if len(args) < 2 {
-		n.errLine(201, trid)
-		return true
-	}
-	l, h := args[0], lower(args[1])
-	bit := listBit[l]
-	if bit == 0 {
-		n.errLine(201, trid)
+	l, h, bit, ok := n.listArgs(trid, args, 2)
+	if !ok {
 		return true
 	}
 	u := n.u
