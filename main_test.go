@@ -27,6 +27,7 @@ import (
 	"go.uber.org/goleak"
 
 	"msn/keyring"
+	"msn/proto/msntest"
 	"msn/proto/server"
 )
 
@@ -327,36 +328,17 @@ func cmdRawServer(ts *testscript.TestScript, neg bool, args []string) {
 	if !ok {
 		ts.Fatalf("unknown mode %q", args[1])
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	ts.Check(err)
-	var wg sync.WaitGroup
-	ts.Defer(func() {
-		ln.Close()
-		wg.Wait()
-	})
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(stepTimeout))
-				buf := make([]byte, 4096)
-				if _, err := c.Read(buf); err != nil {
-					return
-				}
-				if reply != "" {
-					_, _ = c.Write([]byte(reply))
-				}
-				_, _ = io.Copy(io.Discard, c)
-			}()
+	addr, stop, err := msntest.ServeTCP(stepTimeout, func(c net.Conn) {
+		buf := make([]byte, 4096)
+		if _, err := c.Read(buf); err != nil {
+			return
 		}
-	}()
-	ts.Setenv(args[0], ln.Addr().String())
+		if reply != "" {
+			_, _ = c.Write([]byte(reply))
+		}
+		_, _ = io.Copy(io.Discard, c)
+	})
+	ts.Check(err)
+	ts.Defer(stop)
+	ts.Setenv(args[0], addr)
 }
