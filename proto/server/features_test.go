@@ -14,6 +14,19 @@ import (
 	"msn/proto/server"
 )
 
+// presentTicket dials the notification server and presents the Passport
+// ticket tk for email over MSNP8; the caller reads the USR reply.
+func (w *world) presentTicket(email, tk string) *client {
+	w.t.Helper()
+	c := w.dial(w.srv.NSAddr())
+	c.send("VER 1 MSNP8 CVR0")
+	c.expect("VER 1 MSNP8")
+	c.send("USR 2 TWN I " + email)
+	c.expectPrefix("USR 2 TWN S ")
+	c.send("USR 3 TWN S " + tk)
+	return c
+}
+
 // signIn logs email in over MSNP8 and drains the list stream.
 func (w *world) signIn(email string) *client {
 	w.t.Helper()
@@ -21,12 +34,7 @@ func (w *world) signIn(email string) *client {
 	if code != 200 {
 		w.t.Fatalf("passport: %d", code)
 	}
-	c := w.dial(w.srv.NSAddr())
-	c.send("VER 1 MSNP8 CVR0")
-	c.expect("VER 1 MSNP8")
-	c.send("USR 2 TWN I " + email)
-	c.expectPrefix("USR 2 TWN S ")
-	c.send("USR 3 TWN S " + tk)
+	c := w.presentTicket(email, tk)
 	c.expectPrefix("USR 3 OK " + email + " ")
 	c.send("SYN 4 0")
 	f := strings.Fields(c.line())
@@ -63,12 +71,7 @@ func TestChallenge(t *testing.T) {
 	w := newWorld(t, server.Config{Challenge: true})
 	for _, good := range []bool{true, false} {
 		tk, _ := w.login("alice@example.com", "alicepass")
-		c := w.dial(w.srv.NSAddr())
-		c.send("VER 1 MSNP8 CVR0")
-		c.expect("VER 1 MSNP8")
-		c.send("USR 2 TWN I alice@example.com")
-		c.expectPrefix("USR 2 TWN S ")
-		c.send("USR 3 TWN S " + tk)
+		c := w.presentTicket("alice@example.com", tk)
 		c.expect("USR 3 OK alice@example.com Alice 1 0")
 		chl := c.expectPrefix("CHL 0 ")
 		if !regexp.MustCompile(`^\d{20}$`).MatchString(chl) {

@@ -12,12 +12,7 @@ func TestWireLogHidesSecrets(t *testing.T) {
 	var log msntest.SyncBuffer
 	w := newWorld(t, server.Config{Log: &log})
 	tk, _ := w.login("alice@example.com", "alicepass")
-	c := w.dial(w.srv.NSAddr())
-	c.send("VER 1 MSNP8 CVR0")
-	c.expect("VER 1 MSNP8")
-	c.send("USR 2 TWN I alice@example.com")
-	c.expectPrefix("USR 2 TWN S ")
-	c.send("USR 3 TWN S " + tk)
+	c := w.presentTicket("alice@example.com", tk)
 	c.expect("USR 3 OK alice@example.com Alice 1 0")
 	c.send("OUT")
 	c.expect("OUT")
