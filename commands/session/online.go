@@ -21,9 +21,9 @@ type Online struct {
 }
 
 // StayOnline logs account in and sets the presence that status returns
-// (asked once logged in). setup bounds the login
-// and the status change (and, in the background, the list sync); life
-// bounds the session and its conversations. Each ring is passed to ring
+// (asked once logged in). setup bounds the login and the status change
+// (and, in the background, the list sync); life bounds the session and
+// its conversations. Each ring is passed to ring
 // on the reader goroutine (ring must not block); presence and list
 // events are not its business. opts.Handler and opts.BackgroundSync are
 // set here.
