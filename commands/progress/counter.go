@@ -31,19 +31,17 @@ type countingWriter struct {
 	c *Counter
 }
 
-func (cw *countingWriter) Write(p []byte) (int, error) {
-	n, err := cw.w.Write(p)
-	cw.c.Add(int64(n))
-	return n, err
-}
+func (cw *countingWriter) Write(p []byte) (int, error) { return cw.c.counted(cw.w.Write(p)) }
 
 type countingReader struct {
 	r io.Reader
 	c *Counter
 }
 
-func (cr *countingReader) Read(p []byte) (int, error) {
-	n, err := cr.r.Read(p)
-	cr.c.Add(int64(n))
+func (cr *countingReader) Read(p []byte) (int, error) { return cr.c.counted(cr.r.Read(p)) }
+
+// counted adds n to c and passes the result of a read or write on.
+func (c *Counter) counted(n int, err error) (int, error) {
+	c.Add(int64(n))
 	return n, err
 }
