@@ -61,10 +61,7 @@ func listenCommand(env *Env) *cli.Command {
 			&cli.BoolFlag{Name: "keep-offers", Usage: "leave file offers unanswered instead of declining them"},
 		),
 		Action: func(c *cli.Context) error {
-			if err := argsAtMost(c, 0); err != nil {
-				return err
-			}
-			src, err := passwordSourcesOf(c)
+			src, err := noArgsPasswordSources(c)
 			if err != nil {
 				return err
 			}

@@ -30,6 +30,15 @@ func passwordSourcesOf(c *cli.Context) (passwordSources, error) {
 	return src, src.check()
 }
 
+// noArgsPasswordSources is passwordSourcesOf for a command that takes
+// no arguments: it refuses any first.
+func noArgsPasswordSources(c *cli.Context) (passwordSources, error) {
+	if err := argsAtMost(c, 0); err != nil {
+		return passwordSources{}, err
+	}
+	return passwordSourcesOf(c)
+}
+
 // loginOptions are the inputs of msn login.
 type loginOptions struct {
 	Account string

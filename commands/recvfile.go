@@ -86,10 +86,7 @@ func recvfileCommand(env *Env) *cli.Command {
 
 // recvfileOptionsOf reads the flags of msn recvfile.
 func recvfileOptionsOf(c *cli.Context) (recvfileOptions, error) {
-	if err := argsAtMost(c, 0); err != nil {
-		return recvfileOptions{}, err
-	}
-	src, err := passwordSourcesOf(c)
+	src, err := noArgsPasswordSources(c)
 	if err != nil {
 		return recvfileOptions{}, err
 	}

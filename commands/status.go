@@ -46,10 +46,7 @@ func statusCommand(env *Env) *cli.Command {
 		),
 		Subcommands: []*cli.Command{statusSetCommand(env)},
 		Action: func(c *cli.Context) error {
-			if err := argsAtMost(c, 0); err != nil {
-				return err
-			}
-			src, err := passwordSourcesOf(c)
+			src, err := noArgsPasswordSources(c)
 			if err != nil {
 				return err
 			}
