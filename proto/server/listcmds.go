@@ -196,16 +196,26 @@ func (n *nsConn) privacy(trid string, args []string, verb string) {
 	n.s.hideChange(u, before)
 }
 
+// groupNameArg decodes the group name in args[i]. With ok false it has
+// answered 201 (missing) or 229 (undecodable or too long).
+func (n *nsConn) groupNameArg(trid string, args []string, i int) (name string, ok bool) {
+	if len(args) <= i {
+		n.errLine(201, trid)
+		return "", false
+	}
+	name, ok = decodeName(args[i])
+	if !ok || len(encodeName(name)) > maxGroup {
+		n.errLine(229, trid)
+		return "", false
+	}
+	return name, true
+}
+
 // adg handles "ADG trid name 0".
 func (n *nsConn) adg(trid string, args []string) {
 	u := n.u
-	if len(args) < 1 {
-		n.errLine(201, trid)
-		return
-	}
-	name, ok := decodeName(args[0])
-	if !ok || len(encodeName(name)) > maxGroup {
-		n.errLine(229, trid)
+	name, ok := n.groupNameArg(trid, args, 0)
+	if !ok {
 		return
 	}
 	if len(u.groups) > maxGroups {
@@ -249,13 +259,8 @@ func (n *nsConn) reg(trid string, args []string) {
 	if !ok {
 		return
 	}
-	if len(args) < 2 {
-		n.errLine(201, trid)
-		return
-	}
-	name, valid := decodeName(args[1])
-	if !valid || len(encodeName(name)) > maxGroup {
-		n.errLine(229, trid)
+	name, ok := n.groupNameArg(trid, args, 1)
+	if !ok {
 		return
 	}
 	u.groups[id] = name
