@@ -64,17 +64,25 @@ func TestLoginMSNP7(t *testing.T) {
 	d.Check(t)
 }
 
-func TestLoginCachedTicketAccepted(t *testing.T) {
-	fp := newFakePassport(t, "alicepass", "unused")
-	d := msntest.NewDialer()
-	d.Add(nsAddr, msntest.TestdataScript(t, "login_msnp8.txt"))
+// loginAliceWithTicket signs alice in with the cached ticket tk and her
+// password at hand, through d's scripts and the fake Passport fp.
+func loginAliceWithTicket(t *testing.T, fp *fakePassport, d *msntest.Dialer, tk string) *LoginResult {
+	t.Helper()
 	res, err := Login(msntest.Context(t), LoginConfig{
-		Server: nsAddr, Email: "alice@example.com", Ticket: secret.New("0fake1ticket2value3"),
+		Server: nsAddr, Email: "alice@example.com", Ticket: secret.New(tk),
 		Password: msntest.Password("alicepass"), Passport: fp.client(), Options: Options{Dial: d.Dial},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return res
+}
+
+func TestLoginCachedTicketAccepted(t *testing.T) {
+	fp := newFakePassport(t, "alicepass", "unused")
+	d := msntest.NewDialer()
+	d.Add(nsAddr, msntest.TestdataScript(t, "login_msnp8.txt"))
+	res := loginAliceWithTicket(t, fp, d, "0fake1ticket2value3")
 	if res.Fresh || res.CachedRejected {
 		t.Errorf("result = %+v", res)
 	}
@@ -90,13 +98,7 @@ func TestLoginCachedTicketRejected(t *testing.T) {
 	d := msntest.NewDialer()
 	d.Add(nsAddr, msntest.TestdataScript(t, "login_cached_rejected.txt"))
 	d.Add(nsAddr, msntest.TestdataScript(t, "login_msnp8.txt"))
-	res, err := Login(msntest.Context(t), LoginConfig{
-		Server: nsAddr, Email: "alice@example.com", Ticket: secret.New("0stale1ticket2"),
-		Password: msntest.Password("alicepass"), Passport: fp.client(), Options: Options{Dial: d.Dial},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := loginAliceWithTicket(t, fp, d, "0stale1ticket2")
 	if !res.Fresh || !res.CachedRejected {
 		t.Errorf("result = %+v", res)
 	}
