@@ -123,23 +123,25 @@ func (f *TextFormat) setParam(key, val string) bool {
 		}
 		f.Color = uint32(n)
 	case "CS":
-		n, ok := parseHex(val, 2)
-		if !ok {
-			return false
-		}
-		f.Charset = uint8(n)
+		return setHexByte(&f.Charset, val)
 	case "PF":
-		n, ok := parseHex(val, 2)
-		if !ok {
-			return false
-		}
-		f.PitchFamily = uint8(n)
+		return setHexByte(&f.PitchFamily, val)
 	case "RL":
 		f.RightToLeft = val == "1"
 	default:
 		return false
 	}
 	return true
+}
+
+// setHexByte sets *b from one or two hexadecimal digits and reports
+// whether val was that.
+func setHexByte(b *uint8, val string) bool {
+	n, ok := parseHex(val, 2)
+	if ok {
+		*b = uint8(n)
+	}
+	return ok
 }
 
 // parseHex parses 1 to maxDigits hexadecimal digits, nothing else.
