@@ -186,3 +186,20 @@ func cmdWaitGrep(ts *testscript.TestScript, neg bool, args []string) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// cmdHeld waits up to stepTimeout until a command holds the session of
+// each account (msn up --status exits 0): held EMAIL...
+func cmdHeld(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: held email...")
+	}
+	deadline := time.Now().Add(stepTimeout)
+	for _, email := range args {
+		for ts.Exec("msn", "-q", "-a", email, "up", "--status") != nil {
+			if time.Now().After(deadline) {
+				ts.Fatalf("nobody holds the session of %s", email)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}

@@ -78,6 +78,7 @@ func TestScripts(t *testing.T) {
 			"waitgrep":   cmdWaitGrep,
 			"online":     cmdOnline,
 			"contact":    cmdContact,
+			"held":       cmdHeld,
 		},
 	})
 }

@@ -53,10 +53,12 @@ func NewAppWithEnv(env *Env) *cli.App {
 			listenCommand(env),
 			sendfileCommand(env),
 			recvfileCommand(env),
+			upCommand(env),
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 	}
 	installUsageErrors(app)
+	recordCommandNames(app, env)
 	return app
 }
 
@@ -76,6 +78,7 @@ func globalFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors on stderr"},
 		&cli.BoolFlag{Name: "debug", EnvVars: []string{"MSN_DEBUG"}, Usage: "print the wire transcript on stderr, secrets redacted"},
 		&cli.BoolFlag{Name: "allow-private-servers", Usage: "follow referrals to loopback and private addresses"},
+		&cli.BoolFlag{Name: "no-share", EnvVars: []string{"MSN_NO_SHARE"}, Usage: "sign in with a session of its own, even when another msn command holds the account's session (which that ends)"},
 	}
 }
 
@@ -92,6 +95,7 @@ func (e *Env) parseGlobals(c *cli.Context) error {
 		Quiet:        c.Bool("quiet"),
 		Debug:        c.Bool("debug"),
 		AllowPrivate: c.Bool("allow-private-servers"),
+		NoShare:      c.Bool("no-share"),
 	}
 	switch p := strings.ToLower(c.String("protocol")); p {
 	case "msnp8":
@@ -169,4 +173,24 @@ func argsAtMost(c *cli.Context, n int) error {
 		}
 	}
 	return usageErrorf("%s: unexpected arguments %q", c.Command.Name, extra)
+}
+
+// recordCommandNames makes every command note its full name in env
+// before it runs.
+func recordCommandNames(app *cli.App, env *Env) {
+	var walk func([]*cli.Command)
+	walk = func(cmds []*cli.Command) {
+		for _, cmd := range cmds {
+			before := cmd.Before
+			cmd.Before = func(c *cli.Context) error {
+				env.command = c.Command.FullName()
+				if before != nil {
+					return before(c)
+				}
+				return nil
+			}
+			walk(cmd.Subcommands)
+		}
+	}
+	walk(app.Commands)
 }

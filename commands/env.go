@@ -47,6 +47,10 @@ type Env struct {
 	// budget, on first use.
 	budgetOnce sync.Once
 	deadline   time.Time
+
+	// command is the running command's full name ("status set"), for
+	// the status of a shared session.
+	command string
 }
 
 // globalOptions holds the global flags after parsing.
@@ -63,6 +67,7 @@ type globalOptions struct {
 	Quiet        bool
 	Debug        bool
 	AllowPrivate bool
+	NoShare      bool
 }
 
 // NewEnv returns an Env over the process's standard streams, with a

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"msn/commands/session"
+	"msn/commands/session/share"
 	"msn/keyring"
 	"msn/proto"
 	"msn/proto/secret"
@@ -18,6 +19,9 @@ type sessionOptions struct {
 	Password     passwordSources
 	Fresh        bool // do not offer the cached ticket
 	SavePassword bool // save the password read from a flag or the prompt
+	// Presence, for a long-running session, is announced instead of the
+	// one saved by msn status set; "" uses the saved one.
+	Presence proto.Status
 }
 
 // sessionConfig returns what package session takes from the global
@@ -31,7 +35,18 @@ func (e *Env) sessionConfig(store *keyring.Store) session.Config {
 		Store:    store,
 		Warn:     e.Warnf,
 		Timeout:  e.opts.Timeout,
+		ShareDir: e.shareDir(store),
+		Command:  e.command,
 	}
+}
+
+// shareDir returns the directory of the session sockets, or "" with
+// --no-share.
+func (e *Env) shareDir(store *keyring.Store) string {
+	if e.opts.NoShare {
+		return ""
+	}
+	return share.Dir(store.Dir())
 }
 
 // sessionLogin returns the session options of the login flags so, for
@@ -151,34 +166,48 @@ func checkAccount(a string) error {
 }
 
 // stayOnline logs account in for a long-running command (listen,
-// recvfile): keep-alive, the list sync in the background, each ring
-// passed to ring on the reader goroutine (ring must not block), and the
-// presence saved by msn status set, said on stderr as "DOING as ACCOUNT
-// (STATUS)". Going online takes the command's --timeout budget; the
-// session itself lasts as long as ctx.
+// recvfile, up): keep-alive, the list sync in the background, each ring
+// passed to ring on the reader goroutine (ring must not block), the
+// presence saved by msn status set (or so.Presence), and the session
+// served to the account's other commands; or, when another process
+// holds the account's session, it runs through that one. It says on
+// stderr "DOING as ACCOUNT (STATUS)". Going online takes --timeout, each
+// time it is called; the session itself lasts as long as ctx.
 func (e *Env) stayOnline(ctx context.Context, account string, so sessionOptions, ring func(*proto.Ring), doing string) (*session.Online, error) {
 	store, err := e.checkedStore(so)
 	if err != nil {
 		return nil, err
 	}
-	setup, cancel := e.budget(ctx, 0)
+	setup, cancel := context.WithTimeout(ctx, e.opts.Timeout)
 	defer cancel()
 	opts := e.sessionLogin(so, store, account)
 	opts.KeepAlive = listenKeepAlive
-	var status proto.Status
+	status := so.Presence
 	presence := func() proto.Status {
-		status = e.ownPresence(account, true)
+		if status == "" {
+			status = e.ownPresence(account, true)
+		}
 		return status
 	}
 	on, err := session.StayOnline(ctx, setup, e.sessionConfig(store), account, opts, presence, ring)
 	if err != nil {
-		return nil, e.explainLoginError(err)
+		return nil, &lostSession{err: e.explainLoginError(err)}
+	}
+	if by, shared := on.Session.SharedBy(); shared {
+		e.Warnf("%s as %s, through the session %s holds", doing, account, holderName(by))
+		return on, nil
 	}
 	e.Warnf("%s as %s (%s)", doing, account, status)
 	if status == proto.StatusHidden {
 		e.Warnf("while hidden nobody can invite you; msn status set online changes that")
 	}
 	return on, nil
+}
+
+// holderName names the process that holds a shared session: "msn
+// listen (pid 123)".
+func holderName(h share.HolderInfo) string {
+	return fmt.Sprintf("msn %s (pid %d)", h.Command, h.PID)
 }
 
 // troubleText says what an answerer could not do, for a warning.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"msn/commands/session/share"
 	"msn/proto"
 )
 
@@ -65,6 +66,12 @@ func hintOf(err error) string {
 	}
 	if errors.As(err, new(*proto.PrivateAddressError)) {
 		return "loopback and private addresses are refused unless --allow-private-servers is given"
+	}
+	switch {
+	case errors.As(err, new(*share.VersionError)):
+		return "restart the command that holds the session (see msn up --status) with this msn, or add --no-share, which signs it out"
+	case errors.Is(err, share.ErrHolderEnded):
+		return "retry: the command runs in a session of its own when none is shared"
 	}
 	return ""
 }

@@ -18,7 +18,7 @@ type eventLoop struct {
 	env   *Env
 	cmd   string // the command, for messages: "listen"
 	what  string // what --idle waits for: "message"
-	ns    *proto.Notification
+	ns    session.Server
 	queue *session.Queue[listenEvent]
 	idle  time.Duration
 	// busy, when set, holds the idle timer off while it reports true (a
@@ -69,7 +69,7 @@ func (lp *eventLoop) run(ctx context.Context) error {
 
 // sessionEnded explains why the notification connection of a
 // long-running command (listen, recvfile) ended.
-func sessionEnded(cmd string, ns *proto.Notification) error {
+func sessionEnded(cmd string, ns session.Server) error {
 	err := ns.Err()
 	switch {
 	case errors.Is(err, proto.ErrSignedInElsewhere):

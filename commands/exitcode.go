@@ -15,6 +15,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"msn/commands/session"
+	"msn/commands/session/share"
 	"msn/keyring"
 	"msn/proto"
 	"msn/proto/passport"
@@ -91,6 +92,9 @@ func ExitCode(err error) int {
 	if session.Unreachable(err) {
 		return ExNoHost
 	}
+	if code, ok := shareCode(err); ok {
+		return code
+	}
 	return otherCode(err)
 }
 
@@ -142,6 +146,18 @@ func keyringCode(err error) (int, bool) {
 	case errors.Is(err, keyring.ErrTimeout):
 		return ExTempFail, true
 	case errors.Is(err, keyring.ErrUnavailable), errors.Is(err, keyring.ErrInsecureFile):
+		return ExConfig, true
+	}
+	return 0, false
+}
+
+// shareCode maps the errors of a shared session that are not the
+// holder's own: a holder that went away, or one that cannot be used.
+func shareCode(err error) (int, bool) {
+	switch {
+	case errors.Is(err, share.ErrHolderEnded):
+		return ExTempFail, true
+	case errors.As(err, new(*share.VersionError)), errors.Is(err, share.ErrForeignSocket):
 		return ExConfig, true
 	}
 	return 0, false

@@ -99,7 +99,7 @@ type listener struct {
 	env     *Env
 	opts    listenOptions
 	account string
-	ns      *proto.Notification
+	ns      session.Server
 	convs   *session.Answerer
 	queue   *session.Queue[listenEvent]
 	got     int

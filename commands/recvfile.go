@@ -125,7 +125,7 @@ type fileReceiver struct {
 	env     *Env
 	opts    recvfileOptions
 	account string
-	ns      *proto.Notification
+	ns      session.Server
 	queue   *session.Queue[listenEvent]
 	convs   *session.Answerer
 

@@ -38,6 +38,7 @@ func newConversation(env *Env, account string, opts sendOptions) (*conversation,
 		Typing:     opts.Typing,
 		Presence:   func() proto.Status { return env.ownPresence(account, true) },
 		Handler:    cv.sbEvent,
+		Hold:       opts.Interactive,
 	})
 	return cv, nil
 }

@@ -15,7 +15,6 @@ import (
 
 	"msn/commands/progress"
 	"msn/commands/session"
-	"msn/proto"
 	"msn/proto/msnftp"
 	"msn/proto/switchboard"
 )
@@ -167,7 +166,7 @@ type fileSend struct {
 	env  *Env
 	opts sendfileOptions
 	sb   *switchboard.Switchboard
-	ns   *proto.Notification
+	ns   session.Server
 	file *os.File
 	size int64
 	name string

@@ -88,7 +88,7 @@ func runStatus(ctx context.Context, env *Env, o statusOptions) error {
 	board := session.NewPresence(maxQueuedChanges)
 	sopts := session.Options{Handler: board.Handle, BackgroundSync: true}
 	if o.Watch {
-		sopts.KeepAlive = watchKeepAlive
+		sopts.KeepAlive, sopts.Hold = watchKeepAlive, true
 	}
 	bctx, cancel := env.budget(ctx, 0)
 	defer cancel()
@@ -99,7 +99,7 @@ func runStatus(ctx context.Context, env *Env, o statusOptions) error {
 	defer s.Close()
 	// The list sync runs meanwhile: the sync, the status change and the
 	// ping that ends the presence burst share one round trip.
-	if err := s.NS().SetStatusAndSettle(bctx, proto.StatusHidden); err != nil {
+	if err := s.Look(bctx); err != nil {
 		return fmt.Errorf("appear offline: %w", err)
 	}
 	var rows []presenceRow

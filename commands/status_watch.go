@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"msn/commands/session"
-	"msn/proto"
 )
 
 // errSessionEnded reports that the server closed the session without
@@ -103,7 +102,7 @@ func (p *statusPrinter) announceOnline(email string, seen session.Seen) error {
 }
 
 // sessionEnd returns why the notification connection ended.
-func sessionEnd(ns *proto.Notification) error {
+func sessionEnd(ns session.Server) error {
 	if err := ns.Err(); err != nil {
 		return err
 	}

@@ -2,7 +2,7 @@
 
 function __fish_msn_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i login logout status set contacts list add remove block unblock allow pending groups group add rename remove profile serve demo send listen sendfile recvfile
+        if contains -- $i login logout status set contacts list add remove block unblock allow pending groups group add rename remove profile serve demo send listen sendfile recvfile up
             return 1
         end
     end
@@ -21,6 +21,7 @@ complete -c msn -n '__fish_msn_no_subcommand' -f -l json -d 'print JSON, one obj
 complete -c msn -n '__fish_msn_no_subcommand' -f -l quiet -s q -d 'print only errors on stderr'
 complete -c msn -n '__fish_msn_no_subcommand' -f -l debug -d 'print the wire transcript on stderr, secrets redacted'
 complete -c msn -n '__fish_msn_no_subcommand' -f -l allow-private-servers -d 'follow referrals to loopback and private addresses'
+complete -c msn -n '__fish_msn_no_subcommand' -f -l no-share -d 'sign in with a session of its own, even when another msn command holds the account\'s session (which that ends)'
 complete -c msn -n '__fish_msn_no_subcommand' -f -l help -s h -d 'show help'
 complete -c msn -n '__fish_seen_subcommand_from login' -f -l help -s h -d 'show help'
 complete -r -c msn -n '__fish_msn_no_subcommand' -a 'login' -d 'log in, cache what can be cached, and remember the account as the default'
@@ -174,3 +175,12 @@ complete -c msn -n '__fish_seen_subcommand_from recvfile' -f -l idle -r -d 'exit
 complete -c msn -n '__fish_seen_subcommand_from recvfile' -f -l max-size -r -d 'decline files larger than SIZE (500K, 100MiB, 4GiB)'
 complete -c msn -n '__fish_seen_subcommand_from recvfile' -f -l overwrite -d 'replace an existing file of the same name'
 complete -c msn -n '__fish_seen_subcommand_from recvfile' -f -l sha256 -d 'print each file\'s SHA-256, computed while it is written'
+complete -c msn -n '__fish_seen_subcommand_from up' -f -l help -s h -d 'show help'
+complete -r -c msn -n '__fish_msn_no_subcommand' -a 'up' -d 'hold the account\'s session, so that every other msn command of the account runs through it'
+complete -c msn -n '__fish_seen_subcommand_from up' -f -l password-stdin -d 'read the password from the first line of stdin'
+complete -c msn -n '__fish_seen_subcommand_from up' -l password-file -r -d 'read the password from the first line of a file only its owner can read'
+complete -c msn -n '__fish_seen_subcommand_from up' -f -l password-command -r -d 'run a shell command and use the first line of its output as the password'
+complete -c msn -n '__fish_seen_subcommand_from up' -f -l for -r -d 'stop after DURATION (exit 0)'
+complete -c msn -n '__fish_seen_subcommand_from up' -f -l hidden -d 'appear offline while holding the session'
+complete -c msn -n '__fish_seen_subcommand_from up' -f -l reconnect -d 'sign in again when the server drops the session'
+complete -c msn -n '__fish_seen_subcommand_from up' -f -l status -d 'say which command holds the session, and exit'

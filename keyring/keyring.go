@@ -111,3 +111,6 @@ func (s *Store) Backend() string { return s.backend }
 // Warning returns a line to show the user once, or "" when there is
 // nothing to say.
 func (s *Store) Warning() string { return s.warning }
+
+// Dir returns the state directory.
+func (s *Store) Dir() string { return s.dir }

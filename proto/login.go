@@ -130,7 +130,7 @@ func (l *login) run(ctx context.Context, addr string, ticket secret.String) (*Lo
 // once runs the handshake on one server. It returns the referral address
 // when the server sends the client elsewhere.
 func (l *login) once(ctx context.Context, addr string, ticket secret.String) (*LoginResult, string, error) {
-	nc, err := l.cfg.Options.dial(ctx, addr)
+	nc, err := l.cfg.Options.DialAddr(ctx, addr)
 	if err != nil {
 		return nil, "", fmt.Errorf("proto: connect to %s: %w", addr, err)
 	}

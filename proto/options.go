@@ -29,8 +29,9 @@ type Options struct {
 	KeepAlive time.Duration
 }
 
-// dial opens a TCP connection to addr under ctx and the dial timeout.
-func (o *Options) dial(ctx context.Context, addr string) (net.Conn, error) {
+// DialAddr opens a TCP connection to addr with Dial, under ctx and the
+// dial timeout.
+func (o *Options) DialAddr(ctx context.Context, addr string) (net.Conn, error) {
 	ctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()
 	if o.Dial != nil {

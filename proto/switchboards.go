@@ -58,7 +58,7 @@ func (n *Notification) ReferralPolicy() ReferralPolicy { return n.policy }
 // Dial opens a TCP connection to addr with Options.Dial, bounded by ctx
 // and the dial timeout.
 func (n *Notification) Dial(ctx context.Context, addr string) (net.Conn, error) {
-	return n.opts.dial(ctx, addr)
+	return n.opts.DialAddr(ctx, addr)
 }
 
 // Debug returns Options.Debug, the writer of the wire transcript, or nil.

@@ -55,7 +55,7 @@ type Answerer struct {
 	// Trouble reports a problem without blocking.
 	Trouble func(Trouble)
 
-	ns      *proto.Notification
+	ns      switchboard.Notifier
 	timeout time.Duration
 	done    context.Context // ends every conversation when cancelled
 	wg      sync.WaitGroup
@@ -65,7 +65,7 @@ type Answerer struct {
 // NewAnswerer returns an answerer for ns whose conversations end when
 // done does; each answer and each declined invitation takes at most
 // timeout.
-func NewAnswerer(done context.Context, ns *proto.Notification, timeout time.Duration) *Answerer {
+func NewAnswerer(done context.Context, ns switchboard.Notifier, timeout time.Duration) *Answerer {
 	return &Answerer{ns: ns, timeout: timeout, done: done, slots: make(chan struct{}, MaxConversations),
 		Event: func(string, switchboard.Event) {}, Trouble: func(Trouble) {}}
 }

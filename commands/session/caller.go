@@ -30,6 +30,9 @@ type CallOptions struct {
 	// Handler receives each switchboard's events on its reader
 	// goroutine; nil ignores them.
 	Handler func(switchboard.Event)
+	// Hold serves the Caller's session to the account's other commands
+	// while it is open (msn send -i).
+	Hold bool
 }
 
 // Failure is the failure of one recipient to join.
@@ -124,13 +127,15 @@ func (c *Caller) connect(ctx context.Context) error {
 		c.sess = nil
 	}
 	lo := c.login
-	lo.Handler, lo.BackgroundSync = c.presence.Handle, true
+	lo.Handler, lo.BackgroundSync, lo.Hold = c.presence.Handle, true, c.opts.Hold
 	s, err := Open(ctx, c.cfg, c.account, lo)
 	if err != nil {
 		return err
 	}
 	c.sess, c.status = s, proto.StatusOnline
-	if c.opts.Presence != nil {
+	if _, shared := s.SharedBy(); shared {
+		c.status = "" // the holder's presence stays as it is
+	} else if c.opts.Presence != nil {
 		c.status = c.opts.Presence()
 	}
 	return nil

@@ -29,6 +29,13 @@ type Config struct {
 	// own, outside any command's budget: answering a ring, declining an
 	// invitation.
 	Timeout time.Duration
+	// ShareDir is the directory of the session sockets: a session opens
+	// through the account's shared session when another process holds
+	// one there, and a holding session serves its own there. Empty
+	// neither joins nor serves.
+	ShareDir string
+	// Command names the command, for the status of a shared session.
+	Command string
 }
 
 // warnf reports through Warn, when there is one.
@@ -62,4 +69,11 @@ type Options struct {
 	// still in flight, so that the command can overlap its own requests
 	// with it; Session.WithList waits.
 	BackgroundSync bool
+	// Hold serves a session of its own to the account's other commands
+	// (on a socket in Config.ShareDir) until Close.
+	Hold bool
+	// Rings, when the session is a client of a shared one, asks for the
+	// account's invitations to conversations (the newest client that
+	// asks gets them, instead of the holder).
+	Rings bool
 }

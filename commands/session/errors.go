@@ -39,3 +39,16 @@ func (e *StillOffline) Error() string {
 
 // Unwrap returns the error of the last invitation.
 func (e *StillOffline) Unwrap() error { return e.Err }
+
+// ShareError is a shared session that exists but cannot be used: its
+// holder speaks another socket protocol version, or the socket is
+// another user's.
+type ShareError struct {
+	Err error
+}
+
+// Error says why.
+func (e *ShareError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *ShareError) Unwrap() error { return e.Err }

@@ -31,6 +31,7 @@ type contactList struct {
 	pending []proto.Event // list events that arrived before the list
 	stale   bool          // events were dropped: do not trust the version
 	dirty   bool          // changed since it was loaded or saved
+	shared  bool          // a shared session's copy: its holder saves the list
 }
 
 // newContactList returns the list machinery of acct, starting from the
@@ -81,6 +82,33 @@ func (l *contactList) record(ev proto.Event) {
 	default:
 		l.stale = true
 	}
+}
+
+// adopt makes cl, a shared session's list, the list: the events that
+// came before it are applied, and it is never saved here.
+func (l *contactList) adopt(cl *proto.ContactList) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.list, l.shared = cl, true
+	for _, ev := range l.pending {
+		cl.Apply(ev)
+	}
+	l.pending = nil
+	close(l.done)
+}
+
+// encode returns the list as JSON, or nil before the sync has ended.
+func (l *contactList) encode() []byte {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.list == nil {
+		return nil
+	}
+	b, err := json.Marshal(l.list)
+	if err != nil {
+		return nil
+	}
+	return b
 }
 
 // start runs the sync on its own goroutine, which ends when the sync
@@ -153,7 +181,7 @@ func (l *contactList) apply(ch *proto.ListChange) {
 // changed. Failures only warn: the command itself succeeded.
 func (l *contactList) save() {
 	l.mu.Lock()
-	if l.list == nil || !l.dirty {
+	if l.list == nil || !l.dirty || l.shared {
 		l.mu.Unlock()
 		return
 	}

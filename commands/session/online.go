@@ -21,7 +21,10 @@ type Online struct {
 }
 
 // StayOnline logs account in and sets the presence that status returns
-// (asked once logged in). setup bounds the login and the status change
+// (asked once logged in), and serves the session to the account's other
+// commands; when another process holds the account's session, it runs
+// through that one instead, taking its rings and leaving its presence
+// alone. setup bounds the login and the status change
 // (and, in the background, the list sync); life bounds the session and
 // its conversations. Each ring is passed to ring
 // on the reader goroutine (ring must not block); presence and list
@@ -33,13 +36,16 @@ func StayOnline(life, setup context.Context, cfg Config, account string, opts Op
 			ring(r)
 		}
 	}
-	opts.BackgroundSync = true
+	opts.BackgroundSync, opts.Hold, opts.Rings = true, true, true
 	s, err := Open(setup, cfg, account, opts)
 	if err != nil {
 		return nil, err
 	}
 	done, stop := context.WithCancel(life)
 	o := &Online{Session: s, Answerer: NewAnswerer(done, s.NS(), cfg.Timeout), stop: stop}
+	if _, shared := s.SharedBy(); shared {
+		return o, nil // the holder's presence stays as it is
+	}
 	if err := s.NS().SetStatus(setup, status()); err != nil {
 		o.Close()
 		return nil, err

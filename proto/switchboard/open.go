@@ -17,14 +17,14 @@ const setupTimeout = 30 * time.Second
 // Open starts a new conversation: it asks the notification server ns
 // for a switchboard (XFR SB), connects to it and signs in (USR). Invite
 // people in before sending.
-func Open(ctx context.Context, ns *proto.Notification, opts Options) (*Switchboard, error) {
+func Open(ctx context.Context, ns Notifier, opts Options) (*Switchboard, error) {
 	return OpenWithStatus(ctx, ns, "", opts)
 }
 
 // OpenWithStatus is Open that also sets the account's presence (CHG), in
 // the same network write as the request for the switchboard. An empty
 // status sets nothing.
-func OpenWithStatus(ctx context.Context, ns *proto.Notification, status proto.Status, opts Options) (*Switchboard, error) {
+func OpenWithStatus(ctx context.Context, ns Notifier, status proto.Status, opts Options) (*Switchboard, error) {
 	if ns.Handle() == "" {
 		return nil, errors.New("proto: switchboard needs a signed-in notification connection")
 	}
@@ -53,7 +53,7 @@ func OpenWithStatus(ctx context.Context, ns *proto.Notification, status proto.St
 // to the switchboard and answers (ANS). The people already there arrive
 // as Joined events with Initial set before Answer returns. Answer must
 // not be called from an event handler.
-func Answer(ctx context.Context, ns *proto.Notification, ring *proto.Ring, opts Options) (*Switchboard, error) {
+func Answer(ctx context.Context, ns Notifier, ring *proto.Ring, opts Options) (*Switchboard, error) {
 	if ns.Handle() == "" {
 		return nil, errors.New("proto: answering needs a signed-in notification connection")
 	}
@@ -85,7 +85,7 @@ func Answer(ctx context.Context, ns *proto.Notification, ring *proto.Ring, opts 
 }
 
 // dial connects to a switchboard at a checked address.
-func dial(ctx context.Context, ns *proto.Notification, addr string, opts Options) (*Switchboard, error) {
+func dial(ctx context.Context, ns Notifier, addr string, opts Options) (*Switchboard, error) {
 	nc, err := ns.Dial(ctx, addr)
 	if err != nil {
 		return nil, fmt.Errorf("proto: connect to switchboard %s: %w", addr, err)

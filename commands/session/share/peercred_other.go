@@ -1,0 +1,8 @@
+//go:build !linux
+
+package share
+
+import "net"
+
+// peerUID cannot check the peer here: sessions are not shared.
+func peerUID(*net.UnixConn) (int, error) { return 0, ErrUnsupported }
