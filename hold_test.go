@@ -203,3 +203,16 @@ func cmdHeld(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 }
+
+// cmdKick makes the server end each account's session as if it were
+// shutting down (OUT SSD): kick EMAIL...
+func cmdKick(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: kick email...")
+	}
+	for _, email := range args {
+		if !worldOf(ts).srv.Kick(email) {
+			ts.Fatalf("kick: %s is not signed in", email)
+		}
+	}
+}

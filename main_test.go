@@ -79,6 +79,7 @@ func TestScripts(t *testing.T) {
 			"online":     cmdOnline,
 			"contact":    cmdContact,
 			"held":       cmdHeld,
+			"kick":       cmdKick,
 		},
 	})
 }

@@ -43,7 +43,7 @@ func (lp *eventLoop) run(ctx context.Context) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-lp.ns.Done():
-			return sessionEnded(lp.cmd, lp.ns)
+			return &lostSession{err: sessionEnded(lp.cmd, lp.ns)}
 		case <-idle:
 			if lp.busy != nil && lp.busy() {
 				timer.Reset(lp.idle)

@@ -31,7 +31,9 @@ type listenOptions struct {
 	Typing bool
 	// KeepOffers leaves file offers unanswered instead of declining them.
 	KeepOffers bool
-	Session    sessionOptions
+	// Reconnect signs in again after a temporary failure.
+	Reconnect bool
+	Session   sessionOptions
 
 	// onReady, when set, is called once listen is online; tests use it.
 	onReady func()
@@ -51,7 +53,7 @@ func listenCommand(env *Env) *cli.Command {
 			"--keep-offers; msn recvfile accepts files. Invitations to other applications are declined. It runs until interrupted (exit 0; " +
 			"130 when --count was not reached), until --count messages came (exit 0), until --idle passed " +
 			"without one (exit 75), or until the server ends the session: 77 when the account signed in " +
-			"elsewhere, 75 when the server shut down.",
+			"elsewhere, 75 when the server shut down; with --reconnect it signs in again after a temporary failure.",
 		Flags: append(passwordFlags(),
 			&cli.StringSliceFlag{Name: "from", Usage: "only messages from EMAIL (repeatable)"},
 			&cli.IntFlag{Name: "count", Usage: "exit after N messages"},
@@ -59,6 +61,7 @@ func listenCommand(env *Env) *cli.Command {
 			&cli.StringFlag{Name: "exec", Usage: "run the shell command CMD for each message, with the text on its stdin and MSN_FROM, MSN_NAME, MSN_CONVERSATION and MSN_CONTENT_TYPE set, instead of printing it"},
 			&cli.BoolFlag{Name: "typing", Usage: "also print typing notifications"},
 			&cli.BoolFlag{Name: "keep-offers", Usage: "leave file offers unanswered instead of declining them"},
+			&cli.BoolFlag{Name: "reconnect", Usage: "sign in again when the server drops the session (waits 1 s doubling to 2 min, with jitter)"},
 		),
 		Action: func(c *cli.Context) error {
 			src, err := noArgsPasswordSources(c)
@@ -68,7 +71,7 @@ func listenCommand(env *Env) *cli.Command {
 			opts := listenOptions{
 				From: c.StringSlice("from"), Count: c.Int("count"), Idle: c.Duration("idle"),
 				Exec: c.String("exec"), Typing: c.Bool("typing"), KeepOffers: c.Bool("keep-offers"),
-				Session: sessionOptions{Password: src},
+				Reconnect: c.Bool("reconnect"), Session: sessionOptions{Password: src},
 			}
 			if opts.Count < 0 || opts.Idle < 0 {
 				return usageErrorf("listen: --count and --idle must not be negative")
@@ -123,8 +126,15 @@ func listen(ctx context.Context, env *Env, opts listenOptions) error {
 		return err
 	}
 	l := &listener{env: env, opts: opts, account: account, queue: session.NewQueue[listenEvent](maxQueued)}
+	return env.reconnecting(ctx, opts.Reconnect, "listen", l.session)
+}
+
+// session goes online and handles events until the session ends or
+// listen has to end.
+func (l *listener) session(ctx context.Context) error {
+	l.queue.Take() // what a lost session left behind
 	ring := func(r *proto.Ring) { l.push(listenEvent{ring: r}) }
-	on, err := env.stayOnline(ctx, account, opts.Session, ring, "listening")
+	on, err := l.env.stayOnline(ctx, l.account, l.opts.Session, ring, "listening")
 	if err != nil {
 		return err
 	}
@@ -133,8 +143,8 @@ func listen(ctx context.Context, env *Env, opts listenOptions) error {
 	l.convs.Event = func(conv string, ev switchboard.Event) { l.push(listenEvent{conv: conv, ev: ev}) }
 	l.convs.Offer = l.declineOffer
 	l.convs.Trouble = func(t session.Trouble) { l.push(listenEvent{warn: "listen: " + troubleText(t)}) }
-	if opts.onReady != nil {
-		opts.onReady()
+	if l.opts.onReady != nil {
+		l.opts.onReady()
 	}
 	return l.loop(ctx)
 }

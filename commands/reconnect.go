@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"strings"
 	"time"
 )
 
@@ -77,7 +78,11 @@ func (e *Env) reconnecting(ctx context.Context, on bool, cmd string, session fun
 			b.reset()
 		}
 		d := b.wait()
-		e.Warnf("%s: %v; signing in again in %s", cmd, err, d.Round(100*time.Millisecond))
+		msg := err.Error()
+		if !strings.HasPrefix(msg, cmd+":") {
+			msg = cmd + ": " + msg
+		}
+		e.Warnf("%s; signing in again in %s", msg, d.Round(100*time.Millisecond))
 		t := time.NewTimer(d)
 		select {
 		case <-t.C:
