@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"msn/commands/session"
 	"msn/commands/session/share"
 	"msn/proto"
 )
@@ -70,6 +71,8 @@ func hintOf(err error) string {
 	switch {
 	case errors.As(err, new(*share.VersionError)):
 		return "restart the command that holds the session (see msn up --status) with this msn, or add --no-share, which signs it out"
+	case errors.As(err, new(*session.HeldError)):
+		return "stop that command first, or add --no-share (which ends its session)"
 	case errors.Is(err, share.ErrHolderEnded):
 		return "retry: the command runs in a session of its own when none is shared"
 	}

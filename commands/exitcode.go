@@ -159,6 +159,8 @@ func shareCode(err error) (int, bool) {
 		return ExTempFail, true
 	case errors.As(err, new(*share.VersionError)), errors.Is(err, share.ErrForeignSocket):
 		return ExConfig, true
+	case errors.As(err, new(*session.HeldError)):
+		return ExUnavailable, true
 	}
 	return 0, false
 }

@@ -90,11 +90,14 @@ func runLogin(ctx context.Context, env *Env, opts loginOptions) error {
 	}
 	defer s.Close()
 	res := s.Result
-	if err := res.NS.Logout(ctx); err != nil {
+	if err := s.NS().Logout(ctx); err != nil {
 		env.Warnf("logout: %v", err)
 	}
 	method := "passport"
+	_, shared := s.SharedBy()
 	switch {
+	case shared:
+		method = "shared session"
 	case env.opts.Protocol == proto.MSNP7:
 		method = "md5"
 	case s.Cached:

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"msn/commands/session/share"
 )
 
 // ErrNoPasswordSource reports that the login needs a password and
@@ -52,3 +54,15 @@ func (e *ShareError) Error() string { return e.Err.Error() }
 
 // Unwrap returns the cause.
 func (e *ShareError) Unwrap() error { return e.Err }
+
+// HeldError refuses a login of its own (a fresh ticket, a password to
+// save) while another process holds the account's session: signing in
+// again would end that session.
+type HeldError struct {
+	By share.HolderInfo
+}
+
+// Error names the holder.
+func (e *HeldError) Error() string {
+	return fmt.Sprintf("the session is held by msn %s (pid %d); signing in again would end it", e.By.Command, e.By.PID)
+}

@@ -38,7 +38,10 @@ func (s *Session) NS() Server { return s.ns }
 // another process holds one (cfg.ShareDir), else a login of its own
 // using the cache: the notification server and Passport URL from the
 // state file, the cached ticket when this server accepts reused
-// tickets, and a password read only if one is needed. It updates the
+// tickets, and a password read only if one is needed. A login that
+// must be its own (opts.Fresh, opts.SavePassword) fails with a
+// *HeldError while another process holds the session, since it would
+// end that one. It updates the
 // cache afterwards, then syncs the contact list against the cached
 // version, waiting for it unless opts.BackgroundSync. A sync left in
 // the background keeps ctx's deadline but not its cancellation: it ends
@@ -48,6 +51,11 @@ func (s *Session) NS() Server { return s.ns }
 func Open(ctx context.Context, cfg Config, account string, opts Options) (*Session, error) {
 	if cfg.ShareDir != "" {
 		s, err := join(ctx, cfg, account, opts)
+		if err == nil && (opts.Fresh || opts.SavePassword) {
+			by, _ := s.SharedBy()
+			_ = s.Close()
+			return nil, &HeldError{By: by}
+		}
 		if !errors.Is(err, errNotShared) {
 			return s, err
 		}
