@@ -57,13 +57,52 @@ func (l leakChecked) Run() int {
 	return code
 }
 
+// scriptDir holds the end-to-end scripts.
+const scriptDir = "commands/testdata/script"
+
 // TestScripts runs the end-to-end scripts in commands/testdata/script,
-// each against its own local server.
+// each against its own local server, every command in a session of its
+// own: the [shared] lines do not run.
 func TestScripts(t *testing.T) {
-	testscript.Run(t, testscript.Params{
-		Dir:                 "commands/testdata/script",
+	testscript.Run(t, scriptParams(false))
+}
+
+// TestScriptsShared runs the scripts that have [shared] lines again,
+// with those lines: an msn up holds the session of the accounts they
+// name, and the same commands, giving the same output and exit codes,
+// run through it.
+func TestScriptsShared(t *testing.T) {
+	p := scriptParams(true)
+	p.Dir = ""
+	entries, err := os.ReadDir(scriptDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		name := filepath.Join(scriptDir, e.Name())
+		if b, err := os.ReadFile(name); err == nil && bytes.Contains(b, []byte("[shared]")) {
+			p.Files = append(p.Files, name)
+		}
+	}
+	if len(p.Files) == 0 {
+		t.Fatal("no script has a [shared] line")
+	}
+	testscript.Run(t, p)
+}
+
+// scriptParams returns the parameters of the end-to-end scripts; shared
+// makes the [shared] condition true.
+func scriptParams(shared bool) testscript.Params {
+	return testscript.Params{
+		Dir:                 scriptDir,
 		Setup:               setupWorld,
 		RequireExplicitExec: true,
+		Condition: func(cond string) (bool, error) {
+			if cond == "shared" {
+				return shared, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"exits":      cmdExits,
 			"policy":     cmdPolicy,
@@ -81,7 +120,7 @@ func TestScripts(t *testing.T) {
 			"held":       cmdHeld,
 			"kick":       cmdKick,
 		},
-	})
+	}
 }
 
 // world is the local MSN world of one script: the server, and an HTTPS
