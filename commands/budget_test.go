@@ -85,6 +85,7 @@ func (s *stallingServer) serve(conn net.Conn) {
 func TestSendKeepsOneTimeoutBudget(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	t.Setenv("XDG_RUNTIME_DIR", "")
 	pwFile := filepath.Join(dir, "alice.pw")
 	if err := os.WriteFile(pwFile, []byte("not-a-real-password\n"), 0o600); err != nil {
 		t.Fatal(err)

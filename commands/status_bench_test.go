@@ -37,6 +37,7 @@ func newBenchWorld(tb testing.TB, oneWay time.Duration) *benchWorld {
 	}
 	tb.Setenv("HOME", dir)
 	tb.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	tb.Setenv("XDG_RUNTIME_DIR", "") // session sockets under the state directory
 	return &benchWorld{LatencyWorld: lw, dir: dir, args: []string{"msn", "--server", lw.NS.Addr(),
 		"--nexus", lw.NexusURL(), "--ca-file", ca, "--keyring", "file"}}
 }

@@ -51,6 +51,7 @@ func newTestWorld(tb testing.TB, cfg server.Config) *testWorld {
 	tb.Cleanup(func() { srv.Close() })
 	dir := tb.TempDir()
 	tb.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	tb.Setenv("XDG_RUNTIME_DIR", "") // session sockets under the state directory
 	w := &testWorld{srv: srv, dir: dir, caFile: filepath.Join(dir, "ca.pem"), nsAddr: srv.NSAddr(), nexus: srv.NexusURL(), timeout: 30 * time.Second}
 	if err := srv.WriteCA(w.caFile); err != nil {
 		tb.Fatal(err)

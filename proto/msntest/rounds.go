@@ -6,10 +6,11 @@ import "sync"
 // through the latency proxies that share it, by the rule in the package
 // documentation. Its zero value is ready to use.
 type RoundClock struct {
-	mu   sync.Mutex
-	gen  int // bumped by Reset; older connections are ignored
-	seen int // the highest round delivered to the client
-	max  int // the highest round reached
+	mu      sync.Mutex
+	gen     int // bumped by Reset and Rebase; older connections are ignored
+	rebased int // the gen of the latest Rebase, which adopts older connections
+	seen    int // the highest round delivered to the client
+	max     int // the highest round reached
 }
 
 // Rounds returns the highest round reached since the clock started or was
@@ -27,6 +28,27 @@ func (c *RoundClock) Reset() {
 	defer c.mu.Unlock()
 	c.gen++
 	c.seen, c.max = 0, 0
+}
+
+// Rebase starts a new count at zero, like Reset, except that connections
+// opened before it go on counting, as if they had been opened at round
+// zero: a long-lived connection (a shared session's) is part of the next
+// operation's critical path. Call it while no traffic is in flight.
+func (c *RoundClock) Rebase() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.rebased = c.gen
+	c.seen, c.max = 0, 0
+}
+
+// adopt brings a connection opened before the latest Rebase into the
+// count. The clock's lock is held.
+func (rc *roundConn) adopt() {
+	c := rc.clock
+	if rc.gen < c.gen && c.rebased == c.gen {
+		rc.gen, rc.established, rc.sent = c.gen, 0, 0
+	}
 }
 
 // roundConn is the clock's view of one forwarded connection.
@@ -54,6 +76,7 @@ func (rc *roundConn) fromClient() int {
 	c := rc.clock
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	rc.adopt()
 	return max(c.seen, rc.established)
 }
 
@@ -63,6 +86,7 @@ func (rc *roundConn) toServer(round int) {
 	c := rc.clock
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	rc.adopt()
 	if rc.gen == c.gen {
 		rc.sent = max(rc.sent, round)
 	}
@@ -74,6 +98,7 @@ func (rc *roundConn) fromServer() int {
 	c := rc.clock
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	rc.adopt()
 	return rc.sent + 1
 }
 
@@ -83,6 +108,7 @@ func (rc *roundConn) toClient(round int) {
 	c := rc.clock
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	rc.adopt()
 	if rc.gen == c.gen {
 		c.seen = max(c.seen, round)
 		c.max = max(c.max, round)

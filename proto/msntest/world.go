@@ -104,5 +104,22 @@ func (w *LatencyWorld) Settle(tb testing.TB) {
 	w.Clock.Reset()
 }
 
+// SettleShared is Settle for a world where a shared session's
+// notification connection stays open: it waits until every switchboard
+// and Passport connection has closed, then starts the count again,
+// counting the connections still open (see RoundClock.Rebase). Call it
+// when the shared session is idle.
+func (w *LatencyWorld) SettleShared(tb testing.TB) {
+	tb.Helper()
+	deadline := time.Now().Add(settleTimeout)
+	for !w.SB.idle() || !w.Passport.idle() {
+		if time.Now().After(deadline) {
+			tb.Fatalf("switchboard or Passport connections through the latency proxies still open after %v", settleTimeout)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	w.Clock.Rebase()
+}
+
 // Rounds is the number of round trips counted since the last Settle.
 func (w *LatencyWorld) Rounds() int { return w.Clock.Rounds() }
