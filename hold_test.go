@@ -216,3 +216,22 @@ func cmdKick(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 }
+
+// cmdClients waits up to stepTimeout until N other commands run through
+// the session held for the account: clients EMAIL N.
+func cmdClients(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: clients email n")
+	}
+	want := fmt.Sprintf(", %s other client(s)", args[1])
+	deadline := time.Now().Add(stepTimeout)
+	for {
+		if ts.Exec("msn", "-a", args[0], "up", "--status") == nil && strings.Contains(ts.ReadFile("stdout"), want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("the session of %s never had %s other client(s)", args[0], args[1])
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -119,6 +119,7 @@ func scriptParams(shared bool) testscript.Params {
 			"contact":    cmdContact,
 			"held":       cmdHeld,
 			"kick":       cmdKick,
+			"clients":    cmdClients,
 		},
 	}
 }

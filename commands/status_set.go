@@ -1,11 +1,13 @@
 package commands
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"msn/commands/session"
 	"msn/keyring"
 	"msn/proto"
 )
@@ -33,12 +35,13 @@ func statusSetCommand(env *Env) *cli.Command {
 		Usage:     "set the presence msn's own sessions show (" + presenceNames() + "); without STATE, print it",
 		ArgsUsage: "[STATE]",
 		Description: "Presence lasts only as long as a session, so this stores the state that later msn " +
-			"sessions announce (default online). It needs no network. msn status itself always looks hidden.",
+			"sessions announce (default online), and sets it at once in the account's shared session when a " +
+			"command holds one (msn up, listen, ...). Otherwise it needs no network. msn status itself always looks hidden.",
 		Action: func(c *cli.Context) error {
 			if err := argsAtMost(c, 1); err != nil {
 				return err
 			}
-			return runStatusSet(env, c.Args().First())
+			return runStatusSet(c.Context, env, c.Args().First())
 		},
 	}
 }
@@ -52,8 +55,9 @@ func parsePresence(arg string) (proto.Status, error) {
 	return s, nil
 }
 
-// runStatusSet stores (or, with no argument, prints) the presence.
-func runStatusSet(env *Env, arg string) error {
+// runStatusSet stores (or, with no argument, prints) the presence, and
+// sets it in the account's shared session when one is held.
+func runStatusSet(ctx context.Context, env *Env, arg string) error {
 	store, account, err := env.storeAndAccount("")
 	if err != nil {
 		return err
@@ -71,6 +75,11 @@ func runStatusSet(env *Env, arg string) error {
 		st.Presence = s.String()
 		if err := acct.SaveState(st); err != nil {
 			return fmt.Errorf("status set: %w", err)
+		}
+		bctx, cancel := env.budget(ctx, 0)
+		defer cancel()
+		if _, err := session.SetSharedStatus(bctx, env.sessionConfig(store), account, s); err != nil {
+			return fmt.Errorf("status set: the shared session: %w", err)
 		}
 	}
 	status := presenceOf(st)
