@@ -5,6 +5,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"msn/proto/internal/engine"
@@ -25,6 +26,8 @@ type Notification struct {
 	handle string
 	// lists serialises list syncs and feeds their streams.
 	lists listState
+	// status is the presence the server last confirmed.
+	status atomic.Value // Status
 }
 
 // newNotification starts the engine on nc for protocol p. The dialect is

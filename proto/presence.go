@@ -26,8 +26,18 @@ func (n *Notification) SetStatus(ctx context.Context, s Status) error {
 	if err != nil {
 		return err
 	}
-	_, err = n.c.Call(ctx, cmd)
-	return err
+	if _, err = n.c.Call(ctx, cmd); err != nil {
+		return err
+	}
+	n.status.Store(s)
+	return nil
+}
+
+// Status returns the presence the server last confirmed, or "" before
+// the first.
+func (n *Notification) Status() Status {
+	s, _ := n.status.Load().(Status)
+	return s
 }
 
 // SetStatusAndSettle is SetStatus that also returns only once the
@@ -60,6 +70,7 @@ func (n *Notification) SetStatusAndSettle(ctx context.Context, s Status) error {
 		}
 		return err
 	}
+	n.status.Store(s)
 	bound := time.NewTimer(settleTimeout)
 	defer bound.Stop()
 	select {

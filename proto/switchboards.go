@@ -34,6 +34,7 @@ func (n *Notification) RequestSwitchboard(ctx context.Context, status Status) (a
 			n.c.Forget(xfrCall)
 			return "", "", err
 		}
+		n.status.Store(status)
 	}
 	reply, err := xfrCall.Wait(ctx)
 	if err != nil {

@@ -133,9 +133,10 @@ func (c *Caller) connect(ctx context.Context) error {
 		return err
 	}
 	c.sess, c.status = s, proto.StatusOnline
-	if _, shared := s.SharedBy(); shared {
+	switch {
+	case s.visible():
 		c.status = "" // the holder's presence stays as it is
-	} else if c.opts.Presence != nil {
+	case c.opts.Presence != nil:
 		c.status = c.opts.Presence()
 	}
 	return nil

@@ -113,6 +113,7 @@ func (h *held) Welcome() share.Welcome {
 		Server:       h.cfg.Server,
 		Handle:       own.Handle(),
 		FriendlyName: name,
+		Status:       own.Status(),
 		Protocol:     own.Protocol(),
 		AllowPrivate: own.ReferralPolicy().AllowPrivate,
 		LocalAddr:    own.LocalAddr().String(),

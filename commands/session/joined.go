@@ -97,3 +97,15 @@ func dialShared(ctx context.Context, cfg Config, account string, o share.DialOpt
 	}
 	return cl, nil
 }
+
+// visible reports whether the session is a shared one that the account
+// already appears in (not hidden): a conversation through it leaves its
+// presence alone. A hidden one takes the presence a session of its own
+// would set, since a hidden account cannot start conversations.
+func (s *Session) visible() bool {
+	if s.shared == nil {
+		return false
+	}
+	st := s.shared.client.Welcome().Status
+	return st != "" && st != proto.StatusHidden
+}

@@ -86,6 +86,7 @@ type Welcome struct {
 	Server       string          `json:"server"`
 	Handle       string          `json:"handle"`
 	FriendlyName string          `json:"friendly_name"`
+	Status       proto.Status    `json:"status,omitempty"` // the presence the server last confirmed
 	Protocol     proto.Protocol  `json:"protocol"`
 	AllowPrivate bool            `json:"allow_private,omitempty"`
 	LocalAddr    string          `json:"local_addr,omitempty"`
