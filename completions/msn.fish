@@ -154,6 +154,7 @@ complete -c msn -n '__fish_seen_subcommand_from listen' -f -l idle -r -d 'exit 7
 complete -c msn -n '__fish_seen_subcommand_from listen' -f -l exec -r -d 'run the shell command CMD for each message, with the text on its stdin and MSN_FROM, MSN_NAME, MSN_CONVERSATION and MSN_CONTENT_TYPE set, instead of printing it'
 complete -c msn -n '__fish_seen_subcommand_from listen' -f -l typing -d 'also print typing notifications'
 complete -c msn -n '__fish_seen_subcommand_from listen' -f -l keep-offers -d 'leave file offers unanswered instead of declining them'
+complete -c msn -n '__fish_seen_subcommand_from listen' -f -l reconnect -d 'sign in again when the server drops the session (waits 1 s doubling to 2 min, with jitter)'
 complete -c msn -n '__fish_seen_subcommand_from sendfile' -f -l help -s h -d 'show help'
 complete -r -c msn -n '__fish_msn_no_subcommand' -a 'sendfile' -d 'send a file to a contact (MSNFTP)'
 complete -c msn -n '__fish_seen_subcommand_from sendfile' -f -l password-stdin -d 'read the password from the first line of stdin'
