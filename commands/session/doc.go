@@ -4,7 +4,12 @@
 // A command opens a Session for an account with Open (a short session:
 // login with the cache, the contact list synced against the cached
 // version), or with StayOnline (a long-running one: keep-alive, the
-// saved presence, rings answered by an Answerer). A Caller keeps one
+// saved presence, rings answered by an Answerer). MSN allows one session
+// per account, so a long-running session is served to the account's
+// other commands (Options.Hold), and Open returns a client of that
+// session when one is held (package share carries it over a Unix
+// socket); either way a command sees the notification server as a
+// Server. A Caller keeps one
 // conversation with a fixed set of recipients, logging in and opening a
 // switchboard on first use. The package never prints and never exits:
 // warnings go to Config.Warn, and errors are returned typed and wrapped
@@ -16,6 +21,9 @@
 //	config.go       Config (what a session takes from the command's
 //	                environment) and Options (how one login goes)
 //	session.go      Session: Open, the contact list, Close
+//	server.go       Server: the notification-server side a command uses
+//	held.go         serving a session of its own to other commands
+//	joined.go       a session through another process's shared one
 //	login.go        the login flow: cached server, ticket and password,
 //	                and what is saved afterwards
 //	password.go     the password, read at most once and only when needed

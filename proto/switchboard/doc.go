@@ -19,7 +19,8 @@
 // interface (Joined, Left, IncomingMessage, Typing, Invitation,
 // Undelivered, Malformed, Unknown), passed to Options.Handler on the
 // reader goroutine in wire order. Dialing, the debug transcript and the
-// referral policy come from the notification connection. Error replies
+// referral policy come from the notification side, a Notifier: the
+// account's own connection, or a client of a shared session. Error replies
 // are *proto.ServerError; the errors of conversations and invitations
 // are this package's (ErrNotDelivered, ErrNoAnswer, *CancelError, ...).
 //
@@ -27,6 +28,7 @@
 //
 // Files of this package, by part: switchboard.go (the Switchboard, its
 // roster and the events of its lines), open.go (opening and answering),
+// notifier.go (what they need of the notification side),
 // events.go (the events), errors.go; sending: send.go, delivery.go,
 // sender.go, negative.go (naming the message of a NAK), text.go,
 // textformat.go and split.go (plain-text messages and their format),
