@@ -48,7 +48,7 @@ func privateDir(dir string) error {
 	if !fi.IsDir() {
 		return fmt.Errorf("share: %s is not a directory", dir)
 	}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Getuid() {
+	if ownedByOther(fi) {
 		return fmt.Errorf("%w: %s", ErrForeignSocket, dir)
 	}
 	if fi.Mode().Perm()&0o077 != 0 {
