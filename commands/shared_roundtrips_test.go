@@ -112,13 +112,8 @@ func TestSendRoundTripsShared(t *testing.T) {
 // 50 ms). The contact's join is included in send.
 func BenchmarkSharedRoundTrips(b *testing.B) {
 	w, _ := newLatencyWorld(b, oneWayDelay)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	_, wait := w.listen(ctx, "bob@example.com", listenOptions{})
-	defer func() {
-		cancel()
-		wait()
-	}()
+	w.listening(b, "bob@example.com")
+	ctx := context.Background()
 	send := func(b *testing.B) {
 		if err := sendPing(ctx, w); err != nil {
 			b.Fatal(err)

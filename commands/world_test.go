@@ -104,6 +104,18 @@ func (w *testWorld) listen(ctx context.Context, account string, opts listenOptio
 	return stdout, func() error { return <-done }
 }
 
+// listening runs msn listen as account until the end of the test, and
+// returns once it is online.
+func (w *testWorld) listening(tb testing.TB, account string) {
+	tb.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	_, wait := w.listen(ctx, account, listenOptions{})
+	tb.Cleanup(func() {
+		cancel()
+		_ = wait()
+	})
+}
+
 // testPeer is a demo account signed in through proto, which answers
 // every invitation and records the texts it receives.
 type testPeer struct {
