@@ -58,6 +58,12 @@ type Holder struct {
 // already serves there, and with ErrUnsupported where peers cannot be
 // checked.
 func Serve(path, command string, backend Backend) (*Holder, error) {
+	return serveAs(path, command, backend, os.Getuid())
+}
+
+// serveAs is Serve allowing only user uid to connect: tests pass another
+// uid to see a foreign peer refused.
+func serveAs(path, command string, backend Backend, uid int) (*Holder, error) {
 	ln, err := listen(path)
 	if err != nil {
 		return nil, err
@@ -67,7 +73,7 @@ func Serve(path, command string, backend Backend) (*Holder, error) {
 		backend: backend,
 		ln:      ln,
 		info:    HolderInfo{PID: os.Getpid(), Command: command, Since: time.Now().Unix()},
-		uid:     os.Getuid(),
+		uid:     uid,
 		ctx:     ctx,
 		cancel:  cancel,
 		peers:   map[*peer]struct{}{},
@@ -182,9 +188,12 @@ func (h *Holder) Publish(ev proto.Event) (taken bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if _, ring := ev.(*proto.Ring); ring {
-		if n := len(h.ringers); n > 0 {
-			h.ringers[n-1].send(&frame{Event: e})
-			return true
+		// The newest ringer that can still take it: one that is too
+		// slow, or going, leaves the ring to the one before.
+		for i := len(h.ringers) - 1; i >= 0; i-- {
+			if h.ringers[i].send(&frame{Event: e}) {
+				return true
+			}
 		}
 		return false
 	}

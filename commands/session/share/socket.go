@@ -123,12 +123,15 @@ func connect(ctx context.Context, path string) (*net.UnixConn, error) {
 }
 
 // checkPeer refuses a connection whose other end is another user.
-func checkPeer(c *net.UnixConn) error {
+func checkPeer(c *net.UnixConn) error { return checkPeerAs(c, os.Getuid()) }
+
+// checkPeerAs refuses a connection whose other end is not user want.
+func checkPeerAs(c *net.UnixConn, want int) error {
 	uid, err := peerUID(c)
 	if err != nil {
 		return err
 	}
-	if uid != os.Getuid() {
+	if uid != want {
 		return fmt.Errorf("%w (uid %d)", ErrForeignSocket, uid)
 	}
 	return nil
