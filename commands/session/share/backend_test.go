@@ -21,6 +21,11 @@ type testBackend struct {
 	ns   *proto.Notification
 	gate *gate
 
+	// readyErr is what Ready returns; readyIn, when set, is told each
+	// Ready, which then waits for readyOut.
+	readyErr          error
+	readyIn, readyOut chan struct{}
+
 	mu           sync.Mutex
 	applied      []*proto.ListChange
 	ready        int
@@ -29,11 +34,19 @@ type testBackend struct {
 
 func (b *testBackend) NS() *proto.Notification { return b.ns }
 
-func (b *testBackend) Ready(context.Context) error {
+func (b *testBackend) Ready(ctx context.Context) error {
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	b.ready++
-	return nil
+	b.mu.Unlock()
+	if b.readyIn != nil {
+		b.readyIn <- struct{}{}
+		select {
+		case <-b.readyOut:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return b.readyErr
 }
 
 func (b *testBackend) Welcome() Welcome {

@@ -88,7 +88,19 @@ func handshake(ctx context.Context, c *net.UnixConn, o DialOptions) (*Client, er
 	if _, err := c.Write(b); err != nil {
 		return nil, fmt.Errorf("share: hello: %w", err)
 	}
+	// The welcome waits for the holder's Ready (its contact list
+	// synced), which may take longer than a greeting: it is bounded by
+	// ctx, and by maxOpTime when ctx has no deadline.
+	deadline = time.Now().Add(maxOpTime)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	_ = c.SetDeadline(deadline)
+	stop := context.AfterFunc(ctx, func() { _ = c.SetDeadline(time.Now()) })
 	f, err := fr.next()
+	if !stop() && ctx.Err() != nil {
+		return nil, fmt.Errorf("share: welcome: %w", ctx.Err())
+	}
 	switch {
 	case err != nil:
 		return nil, fmt.Errorf("share: welcome: %w", err)
