@@ -88,3 +88,27 @@ func TestDialCanceledWhileWaiting(t *testing.T) {
 		t.Fatal("Dial did not end with its context")
 	}
 }
+
+func TestExpiredContextKeepsTheClient(t *testing.T) {
+	// A call whose context has already ended fails alone: the client
+	// and its connection to the holder go on.
+	b := signIn(t)
+	_, path := serveTest(t, b)
+	cl := dialTest(t, path, DialOptions{})
+	expired, cancel := context.WithDeadline(testContext(t), time.Now().Add(-time.Second))
+	defer cancel()
+	if err := cl.SetStatus(expired, proto.StatusAway); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a call with an expired context: %v", err)
+	}
+	canceled, cancel2 := context.WithCancel(testContext(t))
+	cancel2()
+	if err := cl.SetStatus(canceled, proto.StatusAway); !errors.Is(err, context.Canceled) {
+		t.Errorf("a call with a canceled context: %v", err)
+	}
+	if err := cl.Err(); err != nil {
+		t.Fatalf("the client ended: %v", err)
+	}
+	if err := cl.SetStatus(testContext(t), proto.StatusAway); err != nil {
+		t.Errorf("the call after: %v", err)
+	}
+}
