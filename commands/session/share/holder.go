@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"syscall"
 	"time"
 
 	"msn/proto"
@@ -92,14 +93,26 @@ func serveAs(path, command string, backend Backend, uid int) (*Holder, error) {
 func (h *Holder) accept() {
 	defer h.wg.Done()
 	slots := make(chan struct{}, maxClients)
+	var pause time.Duration
 	for {
 		c, err := h.ln.AcceptUnix()
 		if err != nil {
 			if h.ctx.Err() != nil || !isTemporary(err) {
 				return
 			}
+			// Out of descriptors, say: wait a little, longer each time,
+			// rather than spin or stop serving for good.
+			pause = min(max(2*pause, 5*time.Millisecond), time.Second)
+			t := time.NewTimer(pause)
+			select {
+			case <-t.C:
+			case <-h.ctx.Done():
+				t.Stop()
+				return
+			}
 			continue
 		}
+		pause = 0
 		select {
 		case slots <- struct{}{}:
 		case <-h.ctx.Done():
@@ -115,10 +128,20 @@ func (h *Holder) accept() {
 	}
 }
 
-// isTemporary reports an accept error worth retrying.
+// isTemporary reports an accept error worth retrying: a timeout, or a
+// shortage of descriptors or memory that may pass, or a connection
+// aborted before it was accepted.
 func isTemporary(err error) bool {
 	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
+	for _, e := range []error{syscall.EMFILE, syscall.ENFILE, syscall.ENOBUFS, syscall.ENOMEM, syscall.ECONNABORTED} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // serve runs one client connection: the peer check before anything is

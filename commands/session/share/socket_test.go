@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -236,6 +237,24 @@ func TestCheckPeer(t *testing.T) {
 		}
 		if err := checkPeerAs(c, os.Getuid()+1); !errors.Is(err, ErrForeignSocket) {
 			t.Errorf("checkPeerAs of another user: %v", err)
+		}
+	}
+}
+
+func TestAcceptErrorsWorthRetrying(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{&net.OpError{Op: "accept", Net: "unix", Err: os.NewSyscallError("accept4", syscall.EMFILE)}, true},
+		{&net.OpError{Op: "accept", Net: "unix", Err: os.NewSyscallError("accept4", syscall.ENFILE)}, true},
+		{&net.OpError{Op: "accept", Net: "unix", Err: os.NewSyscallError("accept4", syscall.ECONNABORTED)}, true},
+		{&net.OpError{Op: "accept", Net: "unix", Err: os.ErrDeadlineExceeded}, true},
+		{&net.OpError{Op: "accept", Net: "unix", Err: net.ErrClosed}, false},
+		{&net.OpError{Op: "accept", Net: "unix", Err: os.NewSyscallError("accept4", syscall.EINVAL)}, false},
+	} {
+		if got := isTemporary(tc.err); got != tc.want {
+			t.Errorf("isTemporary(%v) = %v", tc.err, got)
 		}
 	}
 }
