@@ -258,3 +258,65 @@ func TestAcceptErrorsWorthRetrying(t *testing.T) {
 		}
 	}
 }
+
+func TestConcurrentServeOverStaleSocket(t *testing.T) {
+	// Two holders starting at once over a stale socket: one serves, the
+	// other finds it held. Neither removes the other's socket.
+	for i := range 20 {
+		path := filepath.Join(shortDir(t), "s.sock")
+		staleSocket(t, path)
+		type result struct {
+			h   *Holder
+			err error
+		}
+		results := make(chan result, 3)
+		start := make(chan struct{})
+		for range 2 {
+			go func() {
+				<-start
+				h, err := Serve(path, "up", newIdleBackend())
+				results <- result{h, err}
+			}()
+		}
+		go func() { // and a client tidying the stale socket
+			<-start
+			_, err := Dial(testContext(t), path, DialOptions{})
+			if err != nil && !errors.Is(err, ErrNoHolder) {
+				results <- result{nil, err}
+				return
+			}
+			results <- result{}
+		}()
+		close(start)
+		var held *Holder
+		var heldErrs int
+		for range 3 {
+			select {
+			case r := <-results:
+				switch {
+				case r.h != nil && held != nil:
+					r.h.Close(nil)
+					t.Fatalf("round %d: two holders serve", i)
+				case r.h != nil:
+					held = r.h
+				case errors.Is(r.err, ErrHeld):
+					heldErrs++
+				case r.err != nil:
+					t.Fatalf("round %d: %v", i, r.err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatalf("round %d: a Serve or Dial did not return", i)
+			}
+		}
+		if held == nil || heldErrs != 1 {
+			t.Fatalf("round %d: holder %v, %d ErrHeld", i, held, heldErrs)
+		}
+		cl, err := Dial(testContext(t), path, DialOptions{})
+		if err != nil {
+			held.Close(nil)
+			t.Fatalf("round %d: the holder's socket is gone: %v", i, err)
+		}
+		cl.Close()
+		held.Close(nil)
+	}
+}
