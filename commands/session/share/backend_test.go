@@ -231,3 +231,18 @@ func isOffline(email string) func(proto.Event) bool {
 		return ok && p.Email == email
 	}
 }
+
+// closeHolder closes h with reason, failing the test if Close stalls.
+func closeHolder(t *testing.T, h *Holder, reason error) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		h.Close(reason)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Holder.Close did not return")
+	}
+}

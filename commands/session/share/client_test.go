@@ -171,7 +171,7 @@ func TestForeignPeerRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer h.Close(nil)
+	defer closeHolder(t, h, nil)
 
 	if cl, err := Dial(testContext(t), path, DialOptions{}); err == nil {
 		cl.Close()
@@ -217,7 +217,7 @@ func TestHolderCloseReason(t *testing.T) {
 				inFlight <- err
 			}()
 			b.gate.waitHeld(t)
-			h.Close(tc.reason)
+			closeHolder(t, h, tc.reason)
 
 			select {
 			case err := <-inFlight:
@@ -318,7 +318,7 @@ func TestClientHangsUpMidRequest(t *testing.T) {
 		t.Fatal("the call did not end with its client")
 	}
 	// The request outlives its client, but not the holder.
-	h.Close(nil)
+	closeHolder(t, h, nil)
 	goleak.VerifyNone(t, before)
 }
 

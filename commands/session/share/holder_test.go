@@ -22,7 +22,7 @@ func serveTest(t *testing.T, b Backend) (*Holder, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { h.Close(nil) })
+	t.Cleanup(func() { closeHolder(t, h, nil) })
 	return h, path
 }
 

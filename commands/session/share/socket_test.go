@@ -69,7 +69,7 @@ func TestPermissions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer h.Close(nil)
+	defer closeHolder(t, h, nil)
 	checkMode(t, dir, 0o700)
 	checkMode(t, path, 0o600)
 }
@@ -87,7 +87,7 @@ func TestLooseDirTightened(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer h.Close(nil)
+	defer closeHolder(t, h, nil)
 	checkMode(t, dir, 0o700)
 	checkMode(t, path, 0o600)
 }
@@ -98,7 +98,7 @@ func TestDirNotADirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	if h, err := Serve(filepath.Join(file, "s.sock"), "test", newIdleBackend()); err == nil {
-		h.Close(nil)
+		closeHolder(t, h, nil)
 		t.Fatal("served under a file")
 	}
 }
@@ -154,7 +154,7 @@ func TestServeOverStaleSocket(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Serve over a stale socket: %v", err)
 	}
-	defer h.Close(nil)
+	defer closeHolder(t, h, nil)
 	cl, err := Dial(testContext(t), path, DialOptions{})
 	if err != nil {
 		t.Fatalf("Dial after serving over a stale socket: %v", err)
@@ -170,10 +170,10 @@ func TestServeHeld(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer h.Close(nil)
+	defer closeHolder(t, h, nil)
 	if h2, err := Serve(path, "second", newIdleBackend()); !errors.Is(err, ErrHeld) {
 		if err == nil {
-			h2.Close(nil)
+			closeHolder(t, h2, nil)
 		}
 		t.Fatalf("Serve where a holder lives: %v", err)
 	}
@@ -194,7 +194,7 @@ func TestCloseRemovesSocket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.Close(nil)
+	closeHolder(t, h, nil)
 	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the socket outlives its holder: %v", err)
 	}
@@ -295,7 +295,7 @@ func TestConcurrentServeOverStaleSocket(t *testing.T) {
 			case r := <-results:
 				switch {
 				case r.h != nil && held != nil:
-					r.h.Close(nil)
+					closeHolder(t, r.h, nil)
 					t.Fatalf("round %d: two holders serve", i)
 				case r.h != nil:
 					held = r.h
@@ -313,10 +313,10 @@ func TestConcurrentServeOverStaleSocket(t *testing.T) {
 		}
 		cl, err := Dial(testContext(t), path, DialOptions{})
 		if err != nil {
-			held.Close(nil)
+			closeHolder(t, held, nil)
 			t.Fatalf("round %d: the holder's socket is gone: %v", i, err)
 		}
 		cl.Close()
-		held.Close(nil)
+		closeHolder(t, held, nil)
 	}
 }
