@@ -88,7 +88,19 @@ func handshake(ctx context.Context, c *net.UnixConn, o DialOptions) (*Client, er
 	if _, err := c.Write(b); err != nil {
 		return nil, fmt.Errorf("share: hello: %w", err)
 	}
+	// The welcome waits for the holder's Ready (its contact list
+	// synced), which may take longer than a greeting: it is bounded by
+	// ctx, and by maxOpTime when ctx has no deadline.
+	deadline = time.Now().Add(maxOpTime)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	_ = c.SetDeadline(deadline)
+	stop := context.AfterFunc(ctx, func() { _ = c.SetDeadline(time.Now()) })
 	f, err := fr.next()
+	if !stop() && ctx.Err() != nil {
+		return nil, fmt.Errorf("share: welcome: %w", ctx.Err())
+	}
 	switch {
 	case err != nil:
 		return nil, fmt.Errorf("share: welcome: %w", err)
@@ -167,6 +179,9 @@ func (cl *Client) fail(err error) {
 
 // call sends a request and waits for its reply, within ctx.
 func (cl *Client) call(ctx context.Context, op string, a args) (*reply, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err // not sent: the holder would run it for nobody
+	}
 	if d, ok := ctx.Deadline(); ok {
 		a.Timeout = max(time.Until(d).Milliseconds(), 1)
 	}
@@ -193,14 +208,20 @@ func (cl *Client) call(ctx context.Context, op string, a args) (*reply, error) {
 	}
 	cl.wmu.Lock()
 	wd := time.Now().Add(writeTimeout)
+	ctxBound := false
 	if d, ok := ctx.Deadline(); ok && d.Before(wd) {
-		wd = d
+		wd, ctxBound = d, true
 	}
 	_ = cl.c.SetWriteDeadline(wd)
-	_, err = cl.c.Write(b)
+	n, err := cl.c.Write(b)
 	cl.wmu.Unlock()
 	if err != nil {
 		forget()
+		if n == 0 && ctxBound && errors.Is(err, os.ErrDeadlineExceeded) {
+			// Nothing was written, so the stream is whole: only this
+			// call's time is up, not the client.
+			return nil, context.DeadlineExceeded
+		}
 		cl.fail(fmt.Errorf("%w: %w", ErrHolderEnded, err))
 		return nil, cl.Err()
 	}

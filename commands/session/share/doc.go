@@ -21,6 +21,7 @@
 //	socket.go       where the socket is, listening, stale sockets
 //	peercred_*.go   the peer's user id
 //	owner_*.go      the owner of the socket directory
+//	lock_*.go       the socket directory's lock, for stale sockets
 //	holder.go       Holder: serves a live session to clients
 //	peer.go         one client connection of a Holder
 //	client.go       Client: a command's view of a shared session

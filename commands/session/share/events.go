@@ -18,6 +18,7 @@ type event struct {
 	Name     string            `json:"name,omitempty"`
 	Status   proto.Status      `json:"status,omitempty"`
 	ClientID string            `json:"client_id,omitempty"`
+	Initial  bool              `json:"initial,omitempty"`
 	Added    bool              `json:"added,omitempty"`
 	Version  int               `json:"version,omitempty"`
 	Change   *proto.ListChange `json:"change,omitempty"`
@@ -29,7 +30,7 @@ type event struct {
 func encodeEvent(ev proto.Event) *event {
 	switch ev := ev.(type) {
 	case *proto.Presence:
-		return &event{Kind: eventPresence, Email: ev.Email, Name: ev.Name, Status: ev.Status, ClientID: ev.ClientID}
+		return &event{Kind: eventPresence, Email: ev.Email, Name: ev.Name, Status: ev.Status, ClientID: ev.ClientID, Initial: ev.Initial}
 	case *proto.Offline:
 		return &event{Kind: eventOffline, Email: ev.Email}
 	case *proto.ReverseListChange:
@@ -47,7 +48,7 @@ func encodeEvent(ev proto.Event) *event {
 func (e *event) decode() proto.Event {
 	switch e.Kind {
 	case eventPresence:
-		return &proto.Presence{Email: e.Email, Name: e.Name, Status: e.Status, ClientID: e.ClientID}
+		return &proto.Presence{Email: e.Email, Name: e.Name, Status: e.Status, ClientID: e.ClientID, Initial: e.Initial}
 	case eventOffline:
 		return &proto.Offline{Email: e.Email}
 	case eventReverse:

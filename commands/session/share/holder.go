@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"syscall"
 	"time"
 
 	"msn/proto"
@@ -58,6 +59,17 @@ type Holder struct {
 // already serves there, and with ErrUnsupported where peers cannot be
 // checked.
 func Serve(path, command string, backend Backend) (*Holder, error) {
+	return serveAs(path, command, backend, os.Getuid())
+}
+
+// serveAs is Serve allowing only user uid to connect: tests pass another
+// uid to see a foreign peer refused.
+func serveAs(path, command string, backend Backend, uid int) (*Holder, error) {
+	if !canCheckPeers {
+		// A holder would refuse every client, and its socket would
+		// only make them wait.
+		return nil, ErrUnsupported
+	}
 	ln, err := listen(path)
 	if err != nil {
 		return nil, err
@@ -67,7 +79,7 @@ func Serve(path, command string, backend Backend) (*Holder, error) {
 		backend: backend,
 		ln:      ln,
 		info:    HolderInfo{PID: os.Getpid(), Command: command, Since: time.Now().Unix()},
-		uid:     os.Getuid(),
+		uid:     uid,
 		ctx:     ctx,
 		cancel:  cancel,
 		peers:   map[*peer]struct{}{},
@@ -81,14 +93,26 @@ func Serve(path, command string, backend Backend) (*Holder, error) {
 func (h *Holder) accept() {
 	defer h.wg.Done()
 	slots := make(chan struct{}, maxClients)
+	var pause time.Duration
 	for {
 		c, err := h.ln.AcceptUnix()
 		if err != nil {
 			if h.ctx.Err() != nil || !isTemporary(err) {
 				return
 			}
+			// Out of descriptors, say: wait a little, longer each time,
+			// rather than spin or stop serving for good.
+			pause = min(max(2*pause, 5*time.Millisecond), time.Second)
+			t := time.NewTimer(pause)
+			select {
+			case <-t.C:
+			case <-h.ctx.Done():
+				t.Stop()
+				return
+			}
 			continue
 		}
+		pause = 0
 		select {
 		case slots <- struct{}{}:
 		case <-h.ctx.Done():
@@ -104,10 +128,20 @@ func (h *Holder) accept() {
 	}
 }
 
-// isTemporary reports an accept error worth retrying.
+// isTemporary reports an accept error worth retrying: a timeout, or a
+// shortage of descriptors or memory that may pass, or a connection
+// aborted before it was accepted.
 func isTemporary(err error) bool {
 	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
+	for _, e := range []error{syscall.EMFILE, syscall.ENFILE, syscall.ENOBUFS, syscall.ENOMEM, syscall.ECONNABORTED} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // serve runs one client connection: the peer check before anything is
@@ -182,9 +216,12 @@ func (h *Holder) Publish(ev proto.Event) (taken bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if _, ring := ev.(*proto.Ring); ring {
-		if n := len(h.ringers); n > 0 {
-			h.ringers[n-1].send(&frame{Event: e})
-			return true
+		// The newest ringer that can still take it: one that is too
+		// slow, or going, leaves the ring to the one before.
+		for i := len(h.ringers) - 1; i >= 0; i-- {
+			if h.ringers[i].send(&frame{Event: e}) {
+				return true
+			}
 		}
 		return false
 	}

@@ -29,6 +29,7 @@ const (
 type peer struct {
 	h     *Holder
 	c     *net.UnixConn
+	fr    *frameReader // the one reader of c: the hello, then the requests
 	hello hello
 
 	ctx    context.Context // ends when the client goes
@@ -36,14 +37,15 @@ type peer struct {
 	out    chan *frame
 	quit   chan struct{} // closed by end: write what is queued, then hang up
 	once   sync.Once
-	wg     sync.WaitGroup // the writer and the requests
+	wrote  chan struct{}  // closed when the writer has returned
+	wg     sync.WaitGroup // the requests
 }
 
 // newPeer starts the writer of connection c.
 func newPeer(h *Holder, c *net.UnixConn) *peer {
 	ctx, cancel := context.WithCancel(h.ctx)
-	p := &peer{h: h, c: c, ctx: ctx, cancel: cancel, out: make(chan *frame, maxQueued), quit: make(chan struct{})}
-	p.wg.Add(1)
+	p := &peer{h: h, c: c, fr: newFrameReader(c, maxRequest), ctx: ctx, cancel: cancel,
+		out: make(chan *frame, maxQueued), quit: make(chan struct{}), wrote: make(chan struct{})}
 	go p.write()
 	return p
 }
@@ -55,7 +57,7 @@ func (p *peer) handshake() bool {
 		return false
 	}
 	_ = p.c.SetReadDeadline(time.Now().Add(handshakeTimeout))
-	f, err := newFrameReader(p.c, maxRequest).next()
+	f, err := p.fr.next()
 	_ = p.c.SetReadDeadline(time.Time{})
 	if err != nil || f.Hello == nil {
 		return false
@@ -71,10 +73,9 @@ func (p *peer) handshake() bool {
 
 // run reads the client's requests until it goes or the holder ends.
 func (p *peer) run() {
-	fr := newFrameReader(p.c, maxRequest)
 	slots := make(chan struct{}, maxInFlight)
 	for {
-		f, err := fr.next()
+		f, err := p.fr.next()
 		if err != nil {
 			return
 		}
@@ -98,6 +99,9 @@ func (p *peer) run() {
 // send queues f for the client without blocking; a client whose queue
 // is full is dropped. It reports whether f was queued.
 func (p *peer) send(f *frame) bool {
+	if p.ctx.Err() != nil {
+		return false // gone or dropped: nothing more is written
+	}
 	select {
 	case p.out <- f:
 		return true
@@ -113,7 +117,7 @@ func (p *peer) send(f *frame) bool {
 // write writes the queued frames until the client goes, or, after end,
 // until the queue is empty.
 func (p *peer) write() {
-	defer p.wg.Done()
+	defer close(p.wrote)
 	defer p.c.Close()
 	for {
 		select {
@@ -135,12 +139,13 @@ func (p *peer) write() {
 	}
 }
 
-// drain writes what is queued.
+// drain writes what is queued, within one write timeout in all.
 func (p *peer) drain() {
+	deadline := time.Now().Add(writeTimeout)
 	for {
 		select {
 		case f := <-p.out:
-			if !p.writeFrame(f) {
+			if !p.writeFrameBy(f, deadline) {
 				return
 			}
 		default:
@@ -151,6 +156,11 @@ func (p *peer) drain() {
 
 // writeFrame writes one frame; false when the client cannot take it.
 func (p *peer) writeFrame(f *frame) bool {
+	return p.writeFrameBy(f, time.Now().Add(writeTimeout))
+}
+
+// writeFrameBy writes one frame by deadline.
+func (p *peer) writeFrameBy(f *frame, deadline time.Time) bool {
 	b, err := encodeFrame(f, maxReply)
 	if errors.Is(err, ErrFrameTooLong) && f.ID != 0 {
 		b, err = encodeFrame(&frame{ID: f.ID, Reply: &reply{Err: encodeError(err)}}, maxReply)
@@ -158,7 +168,7 @@ func (p *peer) writeFrame(f *frame) bool {
 	if err != nil {
 		return false
 	}
-	_ = p.c.SetWriteDeadline(time.Now().Add(writeTimeout))
+	_ = p.c.SetWriteDeadline(deadline)
 	_, err = p.c.Write(b)
 	return err == nil
 }
@@ -174,10 +184,14 @@ func (p *peer) end(reason error) {
 	})
 }
 
-// stop hangs up, cancels the client's requests and waits for them.
+// stop hangs up once what is queued is written (an End frame among
+// it: the writer drains the queue, bounded by the write timeout, and
+// closes the connection), cancels the client's requests and waits for
+// them.
 func (p *peer) stop() {
 	p.end(nil)
 	p.cancel()
+	<-p.wrote
 	p.c.Close()
 	p.wg.Wait()
 }

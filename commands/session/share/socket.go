@@ -62,9 +62,17 @@ func privateDir(dir string) error {
 // listen listens on path, replacing a stale socket there; ErrHeld when
 // a live holder answers on it.
 func listen(path string) (*net.UnixListener, error) {
-	if err := privateDir(filepath.Dir(path)); err != nil {
+	dir := filepath.Dir(path)
+	if err := privateDir(dir); err != nil {
 		return nil, err
 	}
+	// Under the lock, a socket found stale is not replaced by another
+	// process between the check and the removal.
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	for range 2 {
 		ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
 		if err == nil {
@@ -85,6 +93,19 @@ func listen(path string) (*net.UnixListener, error) {
 		}
 	}
 	return nil, ErrHeld
+}
+
+// removeStale removes the socket at path, which refused a connection,
+// unless a holder has started listening on a new one there since.
+func removeStale(path string) {
+	unlock, err := lockDir(filepath.Dir(path))
+	if err != nil {
+		return // not ours to tidy
+	}
+	defer unlock()
+	if !live(path) {
+		_ = os.Remove(path)
+	}
 }
 
 // live reports whether something accepts connections on path.
@@ -109,7 +130,7 @@ func connect(ctx context.Context, path string) (*net.UnixConn, error) {
 	case errors.Is(err, os.ErrNotExist):
 		return nil, ErrNoHolder
 	case errors.Is(err, syscall.ECONNREFUSED):
-		_ = os.Remove(path)
+		removeStale(path)
 		return nil, ErrNoHolder
 	case err != nil:
 		return nil, fmt.Errorf("share: %w", err)
@@ -123,12 +144,15 @@ func connect(ctx context.Context, path string) (*net.UnixConn, error) {
 }
 
 // checkPeer refuses a connection whose other end is another user.
-func checkPeer(c *net.UnixConn) error {
+func checkPeer(c *net.UnixConn) error { return checkPeerAs(c, os.Getuid()) }
+
+// checkPeerAs refuses a connection whose other end is not user want.
+func checkPeerAs(c *net.UnixConn, want int) error {
 	uid, err := peerUID(c)
 	if err != nil {
 		return err
 	}
-	if uid != os.Getuid() {
+	if uid != want {
 		return fmt.Errorf("%w (uid %d)", ErrForeignSocket, uid)
 	}
 	return nil
