@@ -207,6 +207,8 @@ func setupWorld(env *testscript.Env) error {
 	env.Setenv("XDG_STATE_HOME", filepath.Join(env.WorkDir, "state"))
 	env.Setenv("HOME", env.WorkDir)
 	env.Setenv("CLOSED_ADDR", closed)
+	env.Setenv("NS_ADDR", srv.NSAddr())     // MSN_SERVER, for scripts that empty it
+	env.Setenv("NEXUS_URL", nexus.String()) // MSN_NEXUS, likewise
 	env.Setenv("MSN_TIMEOUT", stepTimeout.String())
 	env.Values[worldKey{}] = w
 	return nil
@@ -334,7 +336,7 @@ func (w *world) collectSecrets(ts *testscript.TestScript) []knownSecret {
 	var out []knownSecret
 	for _, a := range server.DemoAccounts() {
 		out = append(out, knownSecret{"the password of " + a.Email, a.Password})
-		if t, err := store.Ticket(a.Email); err == nil && !t.Value.Empty() {
+		if t, err := store.Account(a.Email, w.srv.NSAddr()).Ticket(); err == nil && !t.Value.Empty() {
 			w.tickets[t.Value.Reveal()] = true
 		}
 	}

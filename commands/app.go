@@ -14,7 +14,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"msn/keyring"
-	"msn/proto"
 )
 
 // Defaults of the global flags.
@@ -97,28 +96,30 @@ func (e *Env) parseGlobals(c *cli.Context) error {
 		AllowPrivate: c.Bool("allow-private-servers"),
 		NoShare:      c.Bool("no-share"),
 	}
-	switch p := strings.ToLower(c.String("protocol")); p {
-	case "msnp8":
-		o.Protocol = proto.MSNP8
-	case "msnp7":
-		o.Protocol = proto.MSNP7
-	default:
-		return configErrorf("--protocol %q: want msnp8 or msnp7", p)
+	var err error
+	if o.Protocol, err = parseProtocol(orDefault(c.String("protocol"), "msnp8")); err != nil {
+		return err
 	}
-	switch m := keyring.Mode(strings.ToLower(c.String("keyring"))); m {
-	case keyring.ModeAuto, keyring.ModeSystem, keyring.ModeFile, keyring.ModeNone:
-		o.Keyring = m
-	default:
-		return configErrorf("--keyring %q: want auto, system, file or none", m)
+	if o.Keyring, err = parseKeyringMode(orDefault(c.String("keyring"), string(keyring.ModeAuto))); err != nil {
+		return err
 	}
+	o.Server = orDefault(o.Server, DefaultServer)
+	o.Nexus = orDefault(o.Nexus, DefaultNexus)
+	o.explicit = explicitFlags(c)
 	if o.Timeout <= 0 {
 		return configErrorf("--timeout %s: want a positive duration", o.Timeout)
 	}
-	if o.Server == "" {
-		return configErrorf("--server is empty")
-	}
 	e.opts = o
 	return nil
+}
+
+// orDefault returns s, or def when s is blank (an empty environment
+// variable).
+func orDefault(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return s
 }
 
 // installUsageErrors makes every usage error return exit code 64 with a

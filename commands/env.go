@@ -48,6 +48,11 @@ type Env struct {
 	budgetOnce sync.Once
 	deadline   time.Time
 
+	// recordOnce applies the recorded settings once, before the store
+	// opens; recordedAccount is the account they were for.
+	recordOnce      sync.Once
+	recordedAccount string
+
 	// command is the running command's full name ("status set"), for
 	// the status of a shared session.
 	command string
@@ -68,6 +73,9 @@ type globalOptions struct {
 	Debug        bool
 	AllowPrivate bool
 	NoShare      bool
+	// explicit names the recordable flags set on the command line or in
+	// the environment, which win over what login recorded.
+	explicit map[string]bool
 }
 
 // NewEnv returns an Env over the process's standard streams, with a
@@ -81,11 +89,14 @@ func NewEnv() *Env {
 	}
 }
 
-// Store opens the keyring store on first use with the --keyring mode and
-// prints its warning once.
+// Store opens the keyring store on first use with the --keyring mode
+// (or the one login recorded for the account) and prints its warning
+// once.
 func (e *Env) Store() (*keyring.Store, error) {
+	e.applyRecorded(e.opts.Account)
 	e.storeOnce.Do(func() {
-		e.store, e.storeErr = keyring.Open(keyring.Config{Mode: e.opts.Keyring})
+		warn := func(msg string) { e.Warnf("%s", msg) }
+		e.store, e.storeErr = keyring.Open(keyring.Config{Mode: e.opts.Keyring, Warn: warn})
 		if e.storeErr != nil {
 			e.storeErr = fmt.Errorf("--keyring %s: %w", e.opts.Keyring, e.storeErr)
 			return

@@ -122,36 +122,26 @@ func (e *Env) explainLoginError(err error) error {
 	return err
 }
 
-// storeAndAccount opens the keyring store and resolves the account: arg,
-// else --account, else the store's default account.
+// storeAndAccount resolves the account (arg, else --account, else the
+// default account), applies the settings login recorded for it, and
+// opens the keyring store.
 func (e *Env) storeAndAccount(arg string) (*keyring.Store, string, error) {
-	store, err := e.Store()
-	if err != nil {
-		return nil, "", err
-	}
-	account, err := e.resolveAccount(arg, store)
-	if err != nil {
-		return nil, "", err
-	}
-	return store, account, nil
-}
-
-// resolveAccount returns arg, else --account, else the default account.
-func (e *Env) resolveAccount(arg string, store *keyring.Store) (string, error) {
 	account := strings.TrimSpace(arg)
 	if account == "" {
 		account = e.opts.Account
 	}
-	if account == "" && store != nil {
-		account = store.DefaultAccount()
-	}
+	account = e.applyRecorded(account)
 	if account == "" {
-		return "", &codedError{code: ExConfig, err: errNoAccount, hint: "use --account EMAIL, or msn login EMAIL once"}
+		return nil, "", &codedError{code: ExConfig, err: errNoAccount, hint: "use --account EMAIL, or msn login EMAIL once"}
 	}
 	if err := checkAccount(account); err != nil {
-		return "", err
+		return nil, "", err
 	}
-	return account, nil
+	store, err := e.Store()
+	if err != nil {
+		return nil, "", err
+	}
+	return store, account, nil
 }
 
 // checkAccount rejects what cannot be a Passport address.

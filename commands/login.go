@@ -93,6 +93,13 @@ func runLogin(ctx context.Context, env *Env, opts loginOptions) error {
 	if err := s.NS().Logout(ctx); err != nil {
 		env.Warnf("logout: %v", err)
 	}
+	acct := store.Account(account, env.opts.Server)
+	if err := env.recordSettings(acct); err != nil {
+		env.Warnf("cannot record the settings: %v", err)
+	}
+	if err := acct.MakeDefault(); err != nil {
+		env.Warnf("cannot save the default account: %v", err)
+	}
 	method := "passport"
 	_, shared := s.SharedBy()
 	switch {

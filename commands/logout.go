@@ -3,7 +3,6 @@ package commands
 import (
 	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -15,7 +14,7 @@ import (
 func logoutCommand(env *Env) *cli.Command {
 	return &cli.Command{
 		Name:      "logout",
-		Usage:     "forget the cached ticket, saved password and cached state of an account",
+		Usage:     "forget the cached tickets, saved passwords, cached state and recorded settings of an account, for every server",
 		ArgsUsage: "[EMAIL]",
 		Action: func(c *cli.Context) error {
 			if err := argsAtMost(c, 1); err != nil {
@@ -32,24 +31,9 @@ func runLogout(env *Env, arg string) error {
 	if err != nil {
 		return err
 	}
-	acct := store.Account(account)
-	var removed []string
-	if _, err := acct.Ticket(); err == nil {
-		removed = append(removed, "ticket")
-	}
-	if _, err := acct.Password(); err == nil {
-		removed = append(removed, "password")
-	}
-	if st, err := acct.State(); err == nil && !reflect.DeepEqual(st, keyring.State{}) {
-		removed = append(removed, "state")
-	}
-	if err := acct.Forget(); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+	removed, err := store.ForgetAccount(account)
+	if err != nil && !errors.Is(err, keyring.ErrNotFound) {
 		return fmt.Errorf("logout %s: %w", account, err)
-	}
-	if acct.IsDefault() {
-		if err := store.SetDefaultAccount(""); err != nil {
-			env.Warnf("cannot clear the default account: %v", err)
-		}
 	}
 	if env.opts.JSON {
 		if removed == nil {

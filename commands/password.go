@@ -71,7 +71,7 @@ func (e *Env) readPassword(ctx context.Context, src passwordSources, store *keyr
 		return pw, false, err
 	}
 	if store != nil {
-		saved, err := store.Account(account).Password()
+		saved, err := store.Account(account, e.opts.Server).Password()
 		if err == nil && !saved.Empty() {
 			return saved, true, nil
 		}

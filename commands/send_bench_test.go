@@ -75,11 +75,12 @@ func BenchmarkSendRoundTrips(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		t, err := store.Ticket("alice@example.com")
+		acct := store.Account("alice@example.com", w.nsAddr)
+		t, err := acct.Ticket()
 		if err != nil {
 			b.Fatal(err)
 		}
-		st, _ := store.State("alice@example.com")
+		st, _ := acct.State()
 		start := time.Now()
 		for i := 0; i < b.N; i++ {
 			if err := naiveSend(w.nsAddr, t.Value.Reveal(), st.ListVersion); err != nil {

@@ -12,8 +12,8 @@ func TestStatusRoundTrips(t *testing.T) {
 	w := newBenchWorld(t, roundTripDelay)
 	w.args = append(w.args, "--timeout", roundTripTimeout.String())
 	w.run(t, "--account", "alice@example.com", "status", "--password-file", filepath.Join(w.dir, "alice.pw"))
-	w.run(t, "status") // the ticket, the list and the default account are cached now
+	w.run(t, "--account", "alice@example.com", "status") // the ticket and the list are cached now
 	w.Settle(t)
-	w.run(t, "status")
+	w.run(t, "--account", "alice@example.com", "status")
 	checkRoundTrips(t, "msn status, cached ticket and list", w.Rounds(), 5)
 }

@@ -62,7 +62,7 @@ func runStatusSet(ctx context.Context, env *Env, arg string) error {
 	if err != nil {
 		return err
 	}
-	acct := store.Account(account)
+	acct := store.Account(account, env.opts.Server)
 	st, err := acct.State()
 	if err != nil {
 		return err
@@ -110,7 +110,7 @@ func (e *Env) ownPresence(account string, warn bool) proto.Status {
 	if err != nil {
 		return proto.StatusOnline
 	}
-	st, err := store.Account(account).State()
+	st, err := store.Account(account, e.opts.Server).State()
 	if err != nil {
 		return proto.StatusOnline
 	}

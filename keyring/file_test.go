@@ -20,7 +20,7 @@ func TestFileMode(t *testing.T) {
 		t.Fatalf("backend %q warning %q", s.Backend(), s.Warning())
 	}
 	secretRoundTrip(t, s)
-	if err := s.SetPassword("b@example.com", secret.New("pw")); err != nil {
+	if err := s.Account("b@example.com", testServer).SetPassword(secret.New("pw")); err != nil {
 		t.Fatal(err)
 	}
 	assertMode(t, filepath.Join(dir, "secrets.json"), 0o600)
@@ -50,10 +50,10 @@ func TestFileInsecure(t *testing.T) {
 	if err := os.Chmod(path, 0o640); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Password("a@example.com"); !errors.Is(err, ErrInsecureFile) {
+	if _, err := s.Account("a@example.com", testServer).Password(); !errors.Is(err, ErrInsecureFile) {
 		t.Fatalf("0640 after Open: %v", err)
 	}
-	if err := s.SetPassword("a@example.com", secret.New("pw")); !errors.Is(err, ErrInsecureFile) {
+	if err := s.Account("a@example.com", testServer).SetPassword(secret.New("pw")); !errors.Is(err, ErrInsecureFile) {
 		t.Fatalf("set on 0640: %v", err)
 	}
 
@@ -77,14 +77,14 @@ func TestFileCorrupt(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Ticket("a@example.com"); !errors.Is(err, ErrNotFound) {
+		if _, err := s.Account("a@example.com", testServer).Ticket(); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("%q: %v", content, err)
 		}
 		tk := Ticket{Value: secret.New("t=x&p=y"), Issued: time.Now()}
-		if err := s.SetTicket("a@example.com", tk); err != nil {
+		if err := s.Account("a@example.com", testServer).SetTicket(tk); err != nil {
 			t.Fatal(err)
 		}
-		if got, err := s.Ticket("a@example.com"); err != nil || got.Value.Reveal() != "t=x&p=y" {
+		if got, err := s.Account("a@example.com", testServer).Ticket(); err != nil || got.Value.Reveal() != "t=x&p=y" {
 			t.Fatalf("%q: overwrite: %v", content, err)
 		}
 	}

@@ -42,6 +42,9 @@ type Config struct {
 	StateDir string
 	// Timeout bounds each system keyring call; zero means DefaultTimeout.
 	Timeout time.Duration
+	// Warn receives a line to show the user about the state file (one
+	// moved aside because it could not be read); nil drops it.
+	Warn func(string)
 
 	// provider replaces go-keyring (tests).
 	provider provider
@@ -56,7 +59,15 @@ type Store struct {
 	backend string
 	warning string
 	secrets secretBackend
+	warnf   func(string)
 	mu      sync.Mutex // serialises read-modify-write of state.json
+}
+
+// warn passes a line to Config.Warn, when there is one.
+func (s *Store) warn(msg string) {
+	if s.warnf != nil {
+		s.warnf(msg)
+	}
 }
 
 // Open returns a Store for cfg. In auto and system mode the system keyring
@@ -78,7 +89,7 @@ func Open(cfg Config) (*Store, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	s := &Store{dir: dir}
+	s := &Store{dir: dir, warnf: cfg.Warn}
 	switch cfg.Mode {
 	case ModeNone:
 		s.backend, s.secrets = "none", noneBackend{}

@@ -57,19 +57,19 @@ func TestModeNone(t *testing.T) {
 	if s.Backend() != "none" || s.Warning() != "" {
 		t.Fatalf("backend %q warning %q", s.Backend(), s.Warning())
 	}
-	if err := s.SetTicket("a@example.com", Ticket{Value: secret.New("t=x&p=y"), Issued: time.Now()}); err != nil {
+	if err := s.Account("a@example.com", testServer).SetTicket(Ticket{Value: secret.New("t=x&p=y"), Issued: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetPassword("a@example.com", secret.New("pw")); err != nil {
+	if err := s.Account("a@example.com", testServer).SetPassword(secret.New("pw")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Ticket("a@example.com"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Account("a@example.com", testServer).Ticket(); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("Ticket: %v", err)
 	}
-	if _, err := s.Password("a@example.com"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Account("a@example.com", testServer).Password(); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("Password: %v", err)
 	}
-	if s.DeleteTicket("a@example.com") != nil || s.DeletePassword("a@example.com") != nil {
+	if s.Account("a@example.com", testServer).DeleteTicket() != nil || s.Account("a@example.com", testServer).DeletePassword() != nil {
 		t.Fatal("delete failed")
 	}
 }
@@ -83,7 +83,7 @@ func TestNoSessionBusNeverTouchesKeyring(t *testing.T) {
 	if s.Backend() != "none" || !strings.Contains(s.Warning(), "secrets are not saved") || !strings.Contains(s.Warning(), "D-Bus") {
 		t.Fatalf("backend %q warning %q", s.Backend(), s.Warning())
 	}
-	_ = s.SetPassword("a@example.com", secret.New("pw"))
+	_ = s.Account("a@example.com", testServer).SetPassword(secret.New("pw"))
 	_, err = Open(Config{Mode: ModeSystem, StateDir: t.TempDir(), provider: p, busCheck: no})
 	if !errors.Is(err, ErrUnavailable) {
 		t.Fatalf("system: %v", err)
@@ -121,14 +121,14 @@ func TestSystemWithMock(t *testing.T) {
 		if err := gokeyring.Set(service, "c@example.com:ticket", bad); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Ticket("c@example.com"); !errors.Is(err, ErrNotFound) {
+		if _, err := s.Account("c@example.com", testServer).Ticket(); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("corrupt %.20q: %v", bad, err)
 		}
 	}
 	if err := gokeyring.Set(service, "c@example.com:password", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Password("c@example.com"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Account("c@example.com", testServer).Password(); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("empty password: %v", err)
 	}
 }
@@ -138,45 +138,45 @@ func secretRoundTrip(t *testing.T, s *Store) {
 	t.Helper()
 	issued := time.Date(2026, 11, 22, 1, 2, 3, 0, time.UTC)
 	tk := Ticket{Value: secret.New("t=5199a62a82c65f85fc36$!*&p=xyz"), Issued: issued}
-	if err := s.SetTicket("Alice@Example.com", tk); err != nil {
+	if err := s.Account("Alice@Example.com", testServer).SetTicket(tk); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.Ticket("alice@example.COM")
+	got, err := s.Account("alice@example.COM", testServer).Ticket()
 	if err != nil || got.Value.Reveal() != tk.Value.Reveal() || !got.Issued.Equal(issued) {
 		t.Fatalf("Ticket = %+v, %v", got, err)
 	}
-	if err := s.SetPassword("alice@example.com", secret.New(`p,w=d%'" ä`)); err != nil {
+	if err := s.Account("alice@example.com", testServer).SetPassword(secret.New(`p,w=d%'" ä`)); err != nil {
 		t.Fatal(err)
 	}
-	if p, err := s.Password("ALICE@example.com"); err != nil || p.Reveal() != `p,w=d%'" ä` {
+	if p, err := s.Account("ALICE@example.com", testServer).Password(); err != nil || p.Reveal() != `p,w=d%'" ä` {
 		t.Fatalf("Password: %v", err)
 	}
-	if err := s.DeleteTicket("alice@example.com"); err != nil {
+	if err := s.Account("alice@example.com", testServer).DeleteTicket(); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeleteTicket("alice@example.com"); err != nil {
+	if err := s.Account("alice@example.com", testServer).DeleteTicket(); err != nil {
 		t.Fatalf("second delete: %v", err)
 	}
-	if _, err := s.Ticket("alice@example.com"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Account("alice@example.com", testServer).Ticket(); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("after delete: %v", err)
 	}
-	if err := s.DeletePassword("alice@example.com"); err != nil {
+	if err := s.Account("alice@example.com", testServer).DeletePassword(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Password("alice@example.com"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Account("alice@example.com", testServer).Password(); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("after delete: %v", err)
 	}
 	big := Ticket{Value: secret.New(strings.Repeat("a", MaxEntry)), Issued: issued}
-	if err := s.SetTicket("alice@example.com", big); err == nil || strings.Contains(err.Error(), "aaaa") {
+	if err := s.Account("alice@example.com", testServer).SetTicket(big); err == nil || strings.Contains(err.Error(), "aaaa") {
 		t.Fatalf("oversized ticket: %v", err)
 	}
-	if err := s.SetPassword("alice@example.com", secret.New(strings.Repeat("b", MaxEntry))); err == nil || strings.Contains(err.Error(), "bbbb") {
+	if err := s.Account("alice@example.com", testServer).SetPassword(secret.New(strings.Repeat("b", MaxEntry))); err == nil || strings.Contains(err.Error(), "bbbb") {
 		t.Fatalf("oversized password: %v", err)
 	}
-	if _, err := s.Ticket(""); err == nil {
+	if _, err := s.Account("", testServer).Ticket(); err == nil {
 		t.Fatal("empty account accepted")
 	}
-	if _, err := s.Ticket("a\nb"); err == nil {
+	if _, err := s.Account("a\nb", testServer).Ticket(); err == nil {
 		t.Fatal("control character in account accepted")
 	}
 }
@@ -221,11 +221,11 @@ func TestTimeouts(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.blocking.Store(true)
-	if _, err := s.Ticket("a@example.com"); !errors.Is(err, ErrTimeout) {
+	if _, err := s.Account("a@example.com", testServer).Ticket(); !errors.Is(err, ErrTimeout) {
 		t.Fatalf("Ticket: %v", err)
 	}
 	start = time.Now()
-	if err := s.SetPassword("a@example.com", secret.New("pw")); !errors.Is(err, ErrTimeout) {
+	if err := s.Account("a@example.com", testServer).SetPassword(secret.New("pw")); !errors.Is(err, ErrTimeout) {
 		t.Fatalf("SetPassword: %v", err)
 	}
 	if d := time.Since(start); d > 40*time.Millisecond {

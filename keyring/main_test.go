@@ -9,3 +9,6 @@ import (
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
+
+// testServer is the server the tests' accounts are saved for.
+const testServer = "ns.example.com:1863"

@@ -36,29 +36,29 @@ func TestRealSecretService(t *testing.T) {
 		t.Fatalf("backend %q", s.Backend())
 	}
 	acct := fmt.Sprintf("it-%d@example.com", time.Now().UnixNano())
-	t.Cleanup(func() { _ = s.Forget(acct) })
+	t.Cleanup(func() { _ = s.Account(acct, testServer).Forget() })
 	secretRoundTrip(t, s)
 
 	tk := Ticket{Value: secret.New("t=abc!*$&p=def"), Issued: time.Now().UTC().Truncate(time.Second)}
-	if err := s.SetTicket(acct, tk); err != nil {
+	if err := s.Account(acct, testServer).SetTicket(tk); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := s.Ticket(acct); err != nil || got.Value.Reveal() != tk.Value.Reveal() || !got.Issued.Equal(tk.Issued) {
+	if got, err := s.Account(acct, testServer).Ticket(); err != nil || got.Value.Reveal() != tk.Value.Reveal() || !got.Issued.Equal(tk.Issued) {
 		t.Fatalf("Ticket = %+v, %v", got, err)
 	}
-	if err := s.SetPassword(acct, secret.New("pässwörd ,=%")); err != nil {
+	if err := s.Account(acct, testServer).SetPassword(secret.New("pässwörd ,=%")); err != nil {
 		t.Fatal(err)
 	}
-	if p, err := s.Password(acct); err != nil || p.Reveal() != "pässwörd ,=%" {
+	if p, err := s.Account(acct, testServer).Password(); err != nil || p.Reveal() != "pässwörd ,=%" {
 		t.Fatalf("Password: %v", err)
 	}
-	if err := s.Forget(acct); err != nil {
+	if err := s.Account(acct, testServer).Forget(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Ticket(acct); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Account(acct, testServer).Ticket(); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("ticket after Forget: %v", err)
 	}
-	if _, err := s.Password(acct); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Account(acct, testServer).Password(); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("password after Forget: %v", err)
 	}
 }

@@ -25,10 +25,10 @@ type storedTicket struct {
 	Issued time.Time `json:"issued"`
 }
 
-// Ticket returns the cached ticket of account; ErrNotFound when there is
-// none or the entry cannot be read.
-func (s *Store) Ticket(account string) (Ticket, error) {
-	v, err := s.getSecret(account, "ticket")
+// ticket returns the cached ticket of a; ErrNotFound when there is none
+// or the entry cannot be read.
+func (s *Store) ticket(a Account) (Ticket, error) {
+	v, err := a.secret("ticket")
 	if err != nil {
 		return Ticket{}, err
 	}
@@ -39,9 +39,9 @@ func (s *Store) Ticket(account string) (Ticket, error) {
 	return Ticket{Value: secret.New(st.V), Issued: st.Issued}, nil
 }
 
-// SetTicket saves the ticket of account. A stored entry of MaxEntry bytes
-// or more is refused.
-func (s *Store) SetTicket(account string, t Ticket) error {
+// setTicket saves the ticket of a. A stored entry of MaxEntry bytes or
+// more is refused.
+func (s *Store) setTicket(a Account, t Ticket) error {
 	if t.Value.Empty() || !printable(t.Value.Reveal()) {
 		return errors.New("keyring: empty or unprintable ticket")
 	}
@@ -52,18 +52,13 @@ func (s *Store) SetTicket(account string, t Ticket) error {
 	if len(b) >= MaxEntry {
 		return fmt.Errorf("%w: ticket entry is %d bytes (limit %d)", errTooLarge, len(b), MaxEntry)
 	}
-	return s.setSecret(account, "ticket", string(b))
+	return a.setSecret("ticket", string(b))
 }
 
-// DeleteTicket removes the ticket of account; a missing one is not an error.
-func (s *Store) DeleteTicket(account string) error {
-	return s.deleteSecret(account, "ticket")
-}
-
-// Password returns the saved password of account; ErrNotFound when there
-// is none or the entry cannot be read.
-func (s *Store) Password(account string) (secret.String, error) {
-	v, err := s.getSecret(account, "password")
+// password returns the saved password of a; ErrNotFound when there is
+// none or the entry cannot be read.
+func (s *Store) password(a Account) (secret.String, error) {
+	v, err := a.secret("password")
 	if err != nil {
 		return secret.String{}, err
 	}
@@ -73,48 +68,40 @@ func (s *Store) Password(account string) (secret.String, error) {
 	return secret.New(v), nil
 }
 
-// SetPassword saves the password of account.
-func (s *Store) SetPassword(account string, p secret.String) error {
+// setPassword saves the password of a.
+func (s *Store) setPassword(a Account, p secret.String) error {
 	if p.Empty() {
 		return errors.New("keyring: empty password")
 	}
 	if len(p.Reveal()) >= MaxEntry {
 		return fmt.Errorf("%w: password longer than %d bytes", errTooLarge, MaxEntry-1)
 	}
-	return s.setSecret(account, "password", p.Reveal())
+	return a.setSecret("password", p.Reveal())
 }
 
-// DeletePassword removes the saved password of account; a missing one is
-// not an error.
-func (s *Store) DeletePassword(account string) error {
-	return s.deleteSecret(account, "password")
-}
-
-// getSecret reads "<account>:<kind>".
-func (s *Store) getSecret(account, kind string) (string, error) {
-	k, err := accountKey(account)
-	if err != nil {
-		return "", err
+// secretKey names the entry of kind for account k on server:
+// "<account> <server>:<kind>", or "<account>:<kind>" for the secrets of
+// the older layout, saved under the account alone.
+func secretKey(k, server, kind string) string {
+	if server == "" {
+		return k + ":" + kind
 	}
-	return s.secrets.get(k + ":" + kind)
+	return k + " " + server + ":" + kind
 }
 
-// setSecret writes "<account>:<kind>".
-func (s *Store) setSecret(account, kind, v string) error {
-	k, err := accountKey(account)
-	if err != nil {
-		return err
-	}
-	return s.secrets.set(k+":"+kind, v)
+// getSecret reads the entry of kind for account k on server.
+func (s *Store) getSecret(k, server, kind string) (string, error) {
+	return s.secrets.get(secretKey(k, server, kind))
 }
 
-// deleteSecret removes "<account>:<kind>".
-func (s *Store) deleteSecret(account, kind string) error {
-	k, err := accountKey(account)
-	if err != nil {
-		return err
-	}
-	return s.secrets.delete(k + ":" + kind)
+// setSecret writes the entry of kind for account k on server.
+func (s *Store) setSecret(k, server, kind, v string) error {
+	return s.secrets.set(secretKey(k, server, kind), v)
+}
+
+// deleteSecret removes the entry of kind for account k on server.
+func (s *Store) deleteSecret(k, server, kind string) error {
+	return s.secrets.delete(secretKey(k, server, kind))
 }
 
 // printable reports whether v is non-empty printable ASCII without spaces.

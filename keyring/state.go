@@ -5,13 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
 // maxStateFile bounds state.json (contact lists included).
 const maxStateFile = 32 << 20
 
-// State is the non-secret cache of one account.
+// State is the non-secret cache of one account on one server.
 type State struct {
 	Server      string          `json:"server,omitempty"`       // the --server this state belongs to (dispatch or NS address)
 	NSAddr      string          `json:"ns_addr,omitempty"`      // notification server reached after referrals
@@ -20,35 +23,99 @@ type State struct {
 	Presence    string          `json:"presence,omitempty"`     // msn status set
 	ListVersion int             `json:"list_version,omitempty"`
 	List        json.RawMessage `json:"list,omitempty"`
+	// LegacySecrets marks a state moved from a file that kept one state
+	// per account: the secrets saved under the account alone belong to
+	// this server, and move to its key when first read.
+	LegacySecrets bool `json:"legacy_secrets,omitempty"`
 }
 
 // stateFile is the content of state.json.
 type stateFile struct {
-	Default  string           `json:"default"`
-	Accounts map[string]State `json:"accounts"`
+	Default string `json:"default"`
+	// Settings are what msn login recorded, by account.
+	Settings map[string]Settings `json:"settings,omitempty"`
+	// States are the caches, by "account server".
+	States map[string]State `json:"states,omitempty"`
+	// Legacy is the older layout, one state per account; it is moved to
+	// States when read and never written.
+	Legacy map[string]State `json:"accounts,omitempty"`
 }
 
-// statePath returns $StateDir/state.json.
-func (s *Store) statePath() string { return filepath.Join(s.dir, "state.json") }
+// stateKey returns the key of account's state on server.
+func stateKey(account, server string) string { return account + " " + server }
 
-// loadState reads state.json; a missing, oversized or corrupt file is empty.
+// statePath returns $StateDir/state.json.
+func (s *Store) statePath() string { return statePathIn(s.dir) }
+
+// statePathIn returns dir/state.json.
+func statePathIn(dir string) string { return filepath.Join(dir, "state.json") }
+
+// loadState reads state.json: a missing file is empty, and an oversized
+// or corrupt one is moved aside with a warning, then empty.
 func (s *Store) loadState() (stateFile, error) {
-	empty := stateFile{Accounts: map[string]State{}}
-	data, err := ReadFile(s.statePath(), maxStateFile)
+	f, aside, err := readStateFile(s.dir)
+	if aside != "" {
+		s.warn(fmt.Sprintf("the state file was unreadable and has been moved to %s; logins and contact lists are cached afresh", aside))
+	}
+	return f, err
+}
+
+// readStateFile reads dir/state.json, moving an oversized or corrupt
+// file aside and returning where it went.
+func readStateFile(dir string) (stateFile, string, error) {
+	path := statePathIn(dir)
+	empty := stateFile{Settings: map[string]Settings{}, States: map[string]State{}}
+	data, err := ReadFile(path, maxStateFile)
 	switch {
-	case errors.Is(err, fs.ErrNotExist), errors.Is(err, ErrFileTooLarge):
-		return empty, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return empty, "", nil
+	case errors.Is(err, ErrFileTooLarge):
+		aside, err := moveAside(path)
+		return empty, aside, err
 	case err != nil:
-		return empty, fmt.Errorf("keyring: read state: %w", err)
+		return empty, "", fmt.Errorf("keyring: read state: %w", err)
 	}
-	var f stateFile
+	f, ok := decodeStateFile(data)
+	if !ok {
+		aside, err := moveAside(path)
+		return empty, aside, err
+	}
+	return f, "", nil
+}
+
+// decodeStateFile decodes a state file, moving states of the older
+// layout to their server's key; ok is false when data is not one.
+func decodeStateFile(data []byte) (f stateFile, ok bool) {
 	if json.Unmarshal(data, &f) != nil {
-		return empty, nil
+		return stateFile{}, false
 	}
-	if f.Accounts == nil {
-		f.Accounts = map[string]State{}
+	if f.Settings == nil {
+		f.Settings = map[string]Settings{}
 	}
-	return f, nil
+	if f.States == nil {
+		f.States = map[string]State{}
+	}
+	for account, st := range f.Legacy {
+		if st.Server == "" {
+			continue
+		}
+		if _, ok := f.States[stateKey(account, st.Server)]; !ok {
+			st.LegacySecrets = true
+			f.States[stateKey(account, st.Server)] = st
+		}
+	}
+	f.Legacy = nil
+	return f, true
+}
+
+// moveAside renames a state file that cannot be read to
+// path.corrupt-TIMESTAMP, so that it is kept for a person to look at.
+func moveAside(path string) (string, error) {
+	aside := path + ".corrupt-" + time.Now().UTC().Format("20060102T150405Z")
+	if err := os.Rename(path, aside); err != nil {
+		return "", fmt.Errorf("keyring: move the unreadable state file aside: %w", err)
+	}
+	return aside, nil
 }
 
 // saveState writes state.json atomically (0600, directory 0700).
@@ -80,24 +147,29 @@ func (s *Store) update(fn func(*stateFile)) error {
 	return s.saveState(f)
 }
 
-// State returns the state of account: the zero State when there is none
-// or the file is corrupt.
-func (s *Store) State(account string) (State, error) {
+// view reads the state under the Store's lock.
+func (s *Store) view() (stateFile, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.loadState()
+}
+
+// state returns the state of account on server: the zero State when
+// there is none.
+func (s *Store) state(account, server string) (State, error) {
 	k, err := accountKey(account)
 	if err != nil {
 		return State{}, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, err := s.loadState()
+	f, err := s.view()
 	if err != nil {
 		return State{}, err
 	}
-	return f.Accounts[k], nil
+	return f.States[stateKey(k, server)], nil
 }
 
-// SaveState replaces the state of account.
-func (s *Store) SaveState(account string, st State) error {
+// saveAccountState replaces the state of account on server.
+func (s *Store) saveAccountState(account, server string, st State) error {
 	k, err := accountKey(account)
 	if err != nil {
 		return err
@@ -105,33 +177,80 @@ func (s *Store) SaveState(account string, st State) error {
 	if len(st.List) > 0 && !json.Valid(st.List) {
 		return errors.New("keyring: state list is not valid json")
 	}
-	return s.update(func(f *stateFile) { f.Accounts[k] = st })
+	st.Server = server
+	return s.update(func(f *stateFile) { f.States[stateKey(k, server)] = st })
 }
 
-// Forget removes the ticket, the password and the state of account, and
-// clears the default account if it was this one.
-func (s *Store) Forget(account string) error {
+// forget removes the ticket, the password and the state of account on
+// server.
+func (s *Store) forget(account, server string) error {
 	k, err := accountKey(account)
 	if err != nil {
 		return err
 	}
 	return errors.Join(
-		s.DeleteTicket(k),
-		s.DeletePassword(k),
-		s.update(func(f *stateFile) {
-			delete(f.Accounts, k)
-			if f.Default == k {
-				f.Default = ""
-			}
-		}),
+		s.deleteSecret(k, server, "ticket"),
+		s.deleteSecret(k, server, "password"),
+		s.update(func(f *stateFile) { delete(f.States, stateKey(k, server)) }),
 	)
+}
+
+// ForgetAccount removes everything saved for account, on every server:
+// tickets, passwords, states and recorded settings, and clears the
+// default account if it was this one. It returns what it removed:
+// "ticket", "password", "state", "settings".
+func (s *Store) ForgetAccount(account string) ([]string, error) {
+	k, err := accountKey(account)
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.view()
+	if err != nil {
+		return nil, err
+	}
+	found := map[string]bool{}
+	servers := []string{""} // "": secrets saved under the account alone
+	for key := range f.States {
+		if a, server, ok := strings.Cut(key, " "); ok && a == k {
+			servers = append(servers, server)
+			found["state"] = true
+		}
+	}
+	if _, ok := f.Settings[k]; ok {
+		found["settings"] = true
+	}
+	var errs []error
+	for _, server := range servers {
+		for _, kind := range []string{"ticket", "password"} {
+			if _, err := s.getSecret(k, server, kind); err == nil {
+				found[kind] = true
+			}
+			errs = append(errs, s.deleteSecret(k, server, kind))
+		}
+	}
+	errs = append(errs, s.update(func(f *stateFile) {
+		for key := range f.States {
+			if a, _, ok := strings.Cut(key, " "); ok && a == k {
+				delete(f.States, key)
+			}
+		}
+		delete(f.Settings, k)
+		if f.Default == k {
+			f.Default = ""
+		}
+	}))
+	var removed []string
+	for _, what := range []string{"ticket", "password", "state", "settings"} {
+		if found[what] {
+			removed = append(removed, what)
+		}
+	}
+	return removed, errors.Join(errs...)
 }
 
 // DefaultAccount returns the remembered default account, or "".
 func (s *Store) DefaultAccount() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, err := s.loadState()
+	f, err := s.view()
 	if err != nil {
 		return ""
 	}

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"msn/proto/secret"
 )
@@ -18,15 +20,15 @@ func TestStateRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st, err := s.State("a@example.com"); err != nil || st.Server != "" {
+	if st, err := s.Account("a@example.com", testServer).State(); err != nil || st.Server != "" {
 		t.Fatalf("absent: %+v %v", st, err)
 	}
-	want := State{Server: "127.0.0.1:1863", NSAddr: "127.0.0.1:1864", LoginURL: "https://127.0.0.1:4443/login",
+	want := State{Server: testServer, NSAddr: "127.0.0.1:1864", LoginURL: "https://127.0.0.1:4443/login",
 		TicketReuse: "no", Presence: "BSY", ListVersion: 7, List: json.RawMessage(`{"fl":["bob@example.com"]}`)}
-	if err := s.SaveState("A@Example.com", want); err != nil {
+	if err := s.Account("A@Example.com", testServer).SaveState(want); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.State("a@example.com")
+	got, err := s.Account("a@example.com", testServer).State()
 	if err != nil || got.Server != want.Server || got.ListVersion != 7 || string(got.List) != string(want.List) || got.Presence != "BSY" {
 		t.Fatalf("got %+v %v", got, err)
 	}
@@ -41,24 +43,27 @@ func TestStateRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	var raw struct {
-		Default  string                     `json:"default"`
-		Accounts map[string]json.RawMessage `json:"accounts"`
+		Default string                     `json:"default"`
+		States  map[string]json.RawMessage `json:"states"`
 	}
-	if err := json.Unmarshal(data, &raw); err != nil || raw.Default != "a@example.com" || raw.Accounts["a@example.com"] == nil {
+	if err := json.Unmarshal(data, &raw); err != nil || raw.Default != "a@example.com" || raw.States["a@example.com "+testServer] == nil {
 		t.Fatalf("state.json = %s", data)
 	}
 	assertMode(t, filepath.Join(dir, "state.json"), 0o600)
 	assertMode(t, dir, 0o700|os.ModeDir)
 	assertOnly(t, dir, "state.json")
 
-	if err := s.SaveState("a@example.com", State{List: json.RawMessage(`{`)}); err == nil {
+	if err := s.Account("a@example.com", testServer).SaveState(State{List: json.RawMessage(`{`)}); err == nil {
 		t.Fatal("invalid list accepted")
 	}
-	if err := s.Forget("a@example.com"); err != nil {
+	if err := s.Account("a@example.com", testServer).Forget(); err != nil {
 		t.Fatal(err)
 	}
-	if st, _ := s.State("a@example.com"); st.Server != "" || s.DefaultAccount() != "" {
+	if st, _ := s.Account("a@example.com", testServer).State(); st.Server != "" || s.DefaultAccount() != "a@example.com" {
 		t.Fatalf("after Forget: %+v default %q", st, s.DefaultAccount())
+	}
+	if _, err := s.ForgetAccount("a@example.com"); err != nil || s.DefaultAccount() != "" {
+		t.Fatalf("after ForgetAccount: %v, default %q", err, s.DefaultAccount())
 	}
 }
 
@@ -69,42 +74,107 @@ func TestForgetRemovesSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	secretRoundTrip(t, s)
-	if err := s.SetPassword("a@example.com", secret.New("pw")); err != nil {
+	if err := s.Account("a@example.com", testServer).SetPassword(secret.New("pw")); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveState("a@example.com", State{Server: "x"}); err != nil {
+	if err := s.Account("a@example.com", testServer).SaveState(State{Server: "x"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Forget("A@EXAMPLE.COM"); err != nil {
+	if err := s.Account("A@EXAMPLE.COM", testServer).Forget(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Password("a@example.com"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Account("a@example.com", testServer).Password(); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("password after Forget: %v", err)
 	}
 }
 
-func TestStateCorrupt(t *testing.T) {
-	for _, content := range []string{"", "garbage", "null", `{"accounts": 5}`, `{"accounts":{"a@example.com":"x"}}`, `[`} {
+func TestStateCorruptIsMovedAsideWithAWarning(t *testing.T) {
+	for _, content := range []string{"", "garbage", `{"accounts": 5}`, `{"accounts":{"a@example.com":"x"}}`, `[`} {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, "state.json"), []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		s, err := Open(Config{Mode: ModeNone, StateDir: dir})
+		var warnings []string
+		s, err := Open(Config{Mode: ModeNone, StateDir: dir, Warn: func(w string) { warnings = append(warnings, w) }})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st, err := s.State("a@example.com"); err != nil || st.Server != "" {
+		if st, err := s.Account("a@example.com", testServer).State(); err != nil || st.Server != "" {
 			t.Fatalf("%q: %+v %v", content, st, err)
 		}
-		if s.DefaultAccount() != "" {
-			t.Fatalf("%q: default", content)
+		if len(warnings) != 1 || !strings.Contains(warnings[0], "state.json.corrupt-") {
+			t.Fatalf("%q: warnings %q", content, warnings)
 		}
-		if err := s.SaveState("a@example.com", State{Server: "s"}); err != nil {
+		aside, _ := filepath.Glob(filepath.Join(dir, "state.json.corrupt-*"))
+		if len(aside) != 1 {
+			t.Fatalf("%q: moved aside to %q", content, aside)
+		}
+		if kept, err := os.ReadFile(aside[0]); err != nil || string(kept) != content {
+			t.Fatalf("%q: kept %q %v", content, kept, err)
+		}
+		if err := s.Account("a@example.com", testServer).SaveState(State{}); err != nil {
 			t.Fatal(err)
 		}
-		if st, _ := s.State("a@example.com"); st.Server != "s" {
-			t.Fatalf("%q: not overwritten", content)
+		if st, _ := s.Account("a@example.com", testServer).State(); st.Server != testServer {
+			t.Fatalf("%q: not written afresh", content)
 		}
+	}
+}
+
+func TestStateOfAnotherServerIsApart(t *testing.T) {
+	s, err := Open(Config{Mode: ModeFile, StateDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := s.Account("a@example.com", "one.example:1863"), s.Account("a@example.com", "two.example:1863")
+	if err := a.SaveState(State{ListVersion: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetPassword(secret.New("pw-one")); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetTicket(Ticket{Value: secret.New("t=one"), Issued: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := b.State(); st.ListVersion != 0 {
+		t.Fatalf("the other server's state: %+v", st)
+	}
+	if _, err := b.Password(); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a password saved for one server was offered to another: %v", err)
+	}
+	if _, err := b.Ticket(); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a ticket saved for one server was offered to another: %v", err)
+	}
+	if pw, err := a.Password(); err != nil || pw.Reveal() != "pw-one" {
+		t.Fatalf("own password: %v", err)
+	}
+}
+
+func TestLegacySecretsMoveToTheirServerOnly(t *testing.T) {
+	dir := t.TempDir()
+	legacy := `{"default":"a@example.com","accounts":{"a@example.com":{"server":"one.example:1863","list_version":4}}}`
+	if err := os.WriteFile(filepath.Join(dir, "state.json"), []byte(legacy), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(Config{Mode: ModeFile, StateDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.setSecret("a@example.com", "", "password", "old-pw"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Account("a@example.com", "two.example:1863").Password(); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("the legacy password was offered to another server: %v", err)
+	}
+	one := s.Account("a@example.com", "one.example:1863")
+	if st, _ := one.State(); st.ListVersion != 4 {
+		t.Fatalf("legacy state not moved: %+v", st)
+	}
+	if pw, err := one.Password(); err != nil || pw.Reveal() != "old-pw" {
+		t.Fatalf("legacy password for its server: %v", err)
+	}
+	if _, err := s.getSecret("a@example.com", "", "password"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("the legacy entry was not moved: %v", err)
 	}
 }
 
@@ -117,7 +187,7 @@ func TestFailedWriteLeavesNoTempFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveState("a@example.com", State{Server: "s"}); err == nil {
+	if err := s.Account("a@example.com", testServer).SaveState(State{Server: "s"}); err == nil {
 		t.Fatal("write over a directory succeeded")
 	}
 	assertOnly(t, dir, "state.json")
@@ -134,7 +204,7 @@ func TestConcurrentSaveState(t *testing.T) {
 		wg.Go(func() {
 			for i := range 10 {
 				acct := fmt.Sprintf("user%d@example.com", g)
-				if err := shared.SaveState(acct, State{Server: "s", ListVersion: i + 1}); err != nil {
+				if err := shared.Account(acct, testServer).SaveState(State{Server: "s", ListVersion: i + 1}); err != nil {
 					t.Error(err)
 				}
 			}
@@ -142,7 +212,7 @@ func TestConcurrentSaveState(t *testing.T) {
 	}
 	wg.Wait()
 	for g := range 16 {
-		st, err := shared.State(fmt.Sprintf("user%d@example.com", g))
+		st, err := shared.Account(fmt.Sprintf("user%d@example.com", g), testServer).State()
 		if err != nil || st.ListVersion != 10 {
 			t.Fatalf("user%d: %+v %v", g, st, err)
 		}
@@ -157,10 +227,10 @@ func TestConcurrentSaveState(t *testing.T) {
 				return
 			}
 			for i := range 10 {
-				if err := other.SaveState("shared@example.com", State{Server: fmt.Sprint(g), ListVersion: i + 1}); err != nil {
+				if err := other.Account("shared@example.com", testServer).SaveState(State{Server: fmt.Sprint(g), ListVersion: i + 1}); err != nil {
 					t.Error(err)
 				}
-				if _, err := other.State("shared@example.com"); err != nil {
+				if _, err := other.Account("shared@example.com", testServer).State(); err != nil {
 					t.Error(err)
 				}
 			}
@@ -171,7 +241,7 @@ func TestConcurrentSaveState(t *testing.T) {
 	if err != nil || !json.Valid(data) {
 		t.Fatalf("torn state file: %v", err)
 	}
-	if st, err := shared.State("shared@example.com"); err != nil || st.ListVersion != 10 {
+	if st, err := shared.Account("shared@example.com", testServer).State(); err != nil || st.ListVersion != 10 {
 		t.Fatalf("shared: %+v %v", st, err)
 	}
 	assertOnly(t, dir, "state.json")

@@ -23,7 +23,7 @@ type joined struct {
 // join opens account's session through the process that holds it, or
 // returns errNotShared when none does (a stale socket is removed).
 func join(ctx context.Context, cfg Config, account string, opts Options) (*Session, error) {
-	lists := newContactList(cfg, cfg.Store.Account(account), keyring.State{})
+	lists := newContactList(cfg, cfg.Store.Account(account, cfg.Server), keyring.State{})
 	engine := cfg.Engine
 	engine.Handler = lists.handler(opts.Handler)
 	cl, err := dialShared(ctx, cfg, account, share.DialOptions{Engine: engine, Rings: opts.Rings, Command: cfg.Command})

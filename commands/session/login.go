@@ -118,9 +118,6 @@ func (l *login) save(cfg proto.LoginConfig, res *proto.LoginResult, cached bool)
 			l.cfg.warnf("cannot cache the ticket: %v", err)
 		}
 	}
-	if err := l.acct.MakeDefault(); err != nil {
-		l.cfg.warnf("cannot save the default account: %v", err)
-	}
 }
 
 // savePassword stores the password that was read, asking for it now when

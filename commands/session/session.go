@@ -60,7 +60,7 @@ func Open(ctx context.Context, cfg Config, account string, opts Options) (*Sessi
 			return s, err
 		}
 	}
-	acct := cfg.Store.Account(account)
+	acct := cfg.Store.Account(account, cfg.Server)
 	st, err := acct.State()
 	if err != nil || st.Server != cfg.Server {
 		st = keyring.State{Server: cfg.Server, Presence: st.Presence}
