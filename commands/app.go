@@ -51,6 +51,7 @@ func NewAppWithEnv(env *Env) *cli.App {
 			demoCommand(env),
 			sendCommand(env),
 			listenCommand(env),
+			notifyCommand(env),
 			sendfileCommand(env),
 			recvfileCommand(env),
 		},
