@@ -41,18 +41,24 @@ func endText(r notifyReport) string {
 	}
 	head := fmt.Sprintf("%s: %s\n%s after %s on %s", word, shownCommand(r.Argv), r.Outcome.describe(),
 		shownDuration(r.Outcome.Duration), escapeDisplay(r.Host))
+	if p := r.Outcome.startProblem(); p != "" {
+		head += "\n" + p
+	}
 	switch {
 	case r.Total == 0:
 		return fitText(head+"\nno output", nil)
 	case r.MaxLines == 0:
-		return fitText(fmt.Sprintf("%s\n%d lines of output", head, r.Total), nil)
+		return fitText(fmt.Sprintf("%s\n%s of output", head, plural(r.Total, "line")), nil)
 	}
 	lines := make([]string, len(r.Lines))
 	for i, l := range r.Lines {
 		lines[i] = escapeDisplay(strings.ToValidUTF8(l, "\uFFFD"))
 	}
 	return fitText(head, func(shown int) string {
-		if shown == r.Total {
+		switch {
+		case r.Total == 1:
+			return "output (1 line):"
+		case shown == r.Total:
 			return fmt.Sprintf("output (%d lines):", r.Total)
 		}
 		return fmt.Sprintf("last %d of %d lines of output:", shown, r.Total)
@@ -90,6 +96,14 @@ func fitText(head string, title func(shown int) string, lines ...string) string 
 		return head
 	}
 	return head + "\n" + title(shown) + "\n" + strings.Join(lines[len(lines)-shown:], "\n")
+}
+
+// plural returns n and word, with an s unless n is 1.
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // wireLen is the length of s once each LF is sent as CR LF.

@@ -43,15 +43,27 @@ type runOutcome struct {
 // failed reports whether the command did not succeed.
 func (o runOutcome) failed() bool { return o.Status != 0 }
 
-// describe says how the command ended, in words.
+// describe says how the command ended, in words; why it could not be
+// run is in startProblem.
 func (o runOutcome) describe() string {
 	switch {
+	case o.StartErr != nil && o.Status == exitNotFound:
+		return fmt.Sprintf("not found, exit status %d", o.Status)
 	case o.StartErr != nil:
-		return fmt.Sprintf("cannot run, exit status %d: %s", o.Status, cutBytes(oneLine(o.StartErr.Error()), 200))
+		return fmt.Sprintf("cannot run, exit status %d", o.Status)
 	case o.Signal != 0:
 		return fmt.Sprintf("killed by %s, exit status %d", signalName(o.Signal), o.Status)
 	}
 	return fmt.Sprintf("exit status %d", o.Status)
+}
+
+// startProblem says why the command could not be run, on one line, or
+// "".
+func (o runOutcome) startProblem() string {
+	if o.StartErr == nil {
+		return ""
+	}
+	return cutBytes(escapeDisplay(oneLine(o.StartErr.Error())), 256)
 }
 
 // runSpec is the command msn notify runs and what it is connected to.
