@@ -2,7 +2,7 @@
 
 function __fish_msn_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i login logout status set contacts list add remove block unblock allow pending groups group add rename remove profile serve demo send listen sendfile recvfile
+        if contains -- $i login logout status set contacts list add remove block unblock allow pending groups group add rename remove profile serve demo send listen notify sendfile recvfile
             return 1
         end
     end
@@ -153,6 +153,13 @@ complete -c msn -n '__fish_seen_subcommand_from listen' -f -l idle -r -d 'exit 7
 complete -c msn -n '__fish_seen_subcommand_from listen' -f -l exec -r -d 'run the shell command CMD for each message, with the text on its stdin and MSN_FROM, MSN_NAME, MSN_CONVERSATION and MSN_CONTENT_TYPE set, instead of printing it'
 complete -c msn -n '__fish_seen_subcommand_from listen' -f -l typing -d 'also print typing notifications'
 complete -c msn -n '__fish_seen_subcommand_from listen' -f -l keep-offers -d 'leave file offers unanswered instead of declining them'
+complete -c msn -n '__fish_seen_subcommand_from notify' -f -l help -s h -d 'show help'
+complete -r -c msn -n '__fish_msn_no_subcommand' -a 'notify' -d 'run a command, then send how it ended'
+complete -c msn -n '__fish_seen_subcommand_from notify' -l password-file -r -d 'read the password from the first line of a file only its owner can read'
+complete -c msn -n '__fish_seen_subcommand_from notify' -f -l password-command -r -d 'run a shell command and use the first line of its output as the password'
+complete -c msn -n '__fish_seen_subcommand_from notify' -f -l lines -r -d 'send the last N lines of the output (0: none)'
+complete -c msn -n '__fish_seen_subcommand_from notify' -f -l on-failure -d 'send only when CMD fails'
+complete -c msn -n '__fish_seen_subcommand_from notify' -f -l start -d 'also send a message when CMD starts'
 complete -c msn -n '__fish_seen_subcommand_from sendfile' -f -l help -s h -d 'show help'
 complete -r -c msn -n '__fish_msn_no_subcommand' -a 'sendfile' -d 'send a file to a contact (MSNFTP)'
 complete -c msn -n '__fish_seen_subcommand_from sendfile' -f -l password-stdin -d 'read the password from the first line of stdin'
