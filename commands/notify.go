@@ -150,6 +150,9 @@ func runNotify(ctx context.Context, env *Env, opts notifyOptions, sigs <-chan os
 			Report(env.Stderr, fmt.Errorf("notify --start: %w", startErr))
 		}
 	}
+	if ctx.Err() != nil {
+		return ctx.Err() // a signal came before msn notify could pass it on
+	}
 	spec := runSpec{Argv: opts.Argv, Stdin: env.Stdin, Tail: newTail(opts.Lines), Signals: sigs}
 	if !env.opts.Quiet {
 		spec.Stdout, spec.Stderr = env.Stdout, env.Stderr
