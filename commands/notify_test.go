@@ -1,7 +1,9 @@
 package commands
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"os"
 	"reflect"
 	"strings"
@@ -63,5 +65,32 @@ func TestNotifyBudgetStartsAfterCommand(t *testing.T) {
 	}
 	if stdout.String() != "slept\n" || stderr.String() != "" {
 		t.Errorf("stdout %q, stderr %q; want only the command's output", stdout.String(), stderr.String())
+	}
+}
+
+func TestNotifyResult(t *testing.T) {
+	offline := withCode(ExUnavailable, errors.New("bob@example.com: offline"))
+	temp := withCode(ExTempFail, errors.New("no acknowledgement"))
+	for _, tc := range []struct {
+		name            string
+		status          int
+		startErr, end   error
+		code            int
+		printed, stderr string
+	}{
+		{"ok", 0, nil, nil, 0, "", ""},
+		{"command failed", 3, nil, nil, 3, "", ""},
+		{"command failed, message too", 3, nil, offline, 3, "", "msn: bob@example.com: offline\n"},
+		{"message failed", 0, nil, offline, ExUnavailable, "msn: bob@example.com: offline\n", ""},
+		{"start failed, reported already", 0, temp, nil, ExTempFail, "", ""},
+		{"both failed", 0, temp, offline, ExUnavailable, "msn: bob@example.com: offline\n", ""},
+	} {
+		var stderr, printed bytes.Buffer
+		env := &Env{Stderr: &stderr}
+		err := notifyResult(env, runOutcome{Status: tc.status}, tc.startErr, tc.end)
+		if code := Report(&printed, err); code != tc.code || printed.String() != tc.printed || stderr.String() != tc.stderr {
+			t.Errorf("%s: exit %d, printed %q, stderr %q; want %d, %q, %q",
+				tc.name, code, printed.String(), stderr.String(), tc.code, tc.printed, tc.stderr)
+		}
 	}
 }
