@@ -119,14 +119,35 @@ func outcomeOf(ps *os.ProcessState, d time.Duration) runOutcome {
 	return runOutcome{Status: ps.ExitCode(), Duration: d}
 }
 
-// forwardSignals passes each signal on to p until done is closed.
+// forwardSignals passes each signal on to p until done is closed, then
+// drops the signals already queued: a Ctrl-C on a terminal reaches the
+// command and msn at once, and the copy msn got while the command died
+// of it must not also stop the message that says so.
 func forwardSignals(p *os.Process, sigs <-chan os.Signal, done <-chan struct{}) {
 	for {
 		select {
 		case <-done:
+			drainSignals(sigs)
+			return
+		default:
+		}
+		select {
+		case <-done:
+			drainSignals(sigs)
 			return
 		case s := <-sigs:
 			_ = p.Signal(s) // it may have exited already
+		}
+	}
+}
+
+// drainSignals drops the signals queued in sigs.
+func drainSignals(sigs <-chan os.Signal) {
+	for {
+		select {
+		case <-sigs:
+		default:
+			return
 		}
 	}
 }

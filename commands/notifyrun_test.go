@@ -101,3 +101,18 @@ func TestRunCommandForwardsSignals(t *testing.T) {
 		t.Errorf("took %s", took)
 	}
 }
+
+// TestRunCommandDropsQueuedSignals checks that a signal that came while
+// the command was ending is not left to stop the message.
+func TestRunCommandDropsQueuedSignals(t *testing.T) {
+	skipWithoutSh(t)
+	sigs := make(chan os.Signal, 2)
+	done := make(chan struct{})
+	close(done)
+	sigs <- syscall.SIGINT
+	sigs <- syscall.SIGINT
+	forwardSignals(nil, sigs, done) // nil: nothing may be signalled
+	if len(sigs) != 0 {
+		t.Errorf("%d signals left queued", len(sigs))
+	}
+}
