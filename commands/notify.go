@@ -143,15 +143,12 @@ func runNotify(ctx context.Context, env *Env, opts notifyOptions, sigs <-chan os
 		text := startText(opts.Argv, host)
 		startErr = notifySend(sctx, env, opts, text, map[string]any{"event": "start"})
 		cancel()
-		if ctx.Err() != nil {
-			return ctx.Err() // interrupted before the command started
-		}
-		if startErr != nil {
+		if startErr != nil && ctx.Err() == nil {
 			Report(env.Stderr, fmt.Errorf("notify --start: %w", startErr))
 		}
 	}
 	if ctx.Err() != nil {
-		return ctx.Err() // a signal came before msn notify could pass it on
+		return ctx.Err() // interrupted before the command started
 	}
 	spec := runSpec{Argv: opts.Argv, Stdin: env.Stdin, Tail: newTail(opts.Lines), Signals: sigs}
 	if !env.opts.Quiet {
