@@ -50,6 +50,7 @@ func NewAppWithEnv(env *Env) *cli.App {
 			demoCommand(env),
 			sendCommand(env),
 			listenCommand(env),
+			notifyCommand(env),
 			sendfileCommand(env),
 			recvfileCommand(env),
 			upCommand(env),

@@ -73,6 +73,10 @@ func ExitCode(err error) int {
 	if errors.As(err, &ce) {
 		return ce.code
 	}
+	var se *silentExit
+	if errors.As(err, &se) {
+		return se.code
+	}
 	var te *transferError
 	if errors.As(err, &te) {
 		return te.code
@@ -206,6 +210,9 @@ func otherCode(err error) int {
 func Report(w io.Writer, err error) int {
 	code := ExitCode(err)
 	if err == nil {
+		return code
+	}
+	if errors.As(err, new(*silentExit)) {
 		return code
 	}
 	msg := oneLine(err.Error())

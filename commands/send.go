@@ -36,6 +36,9 @@ type sendOptions struct {
 	// onLeft, when set, is called (on a reader goroutine) when a
 	// participant leaves; tests use it.
 	onLeft func()
+	// onSent, when set, is told instead of the output that the server
+	// acknowledged messages for peer; msn notify uses it.
+	onSent func(peer string, messages int) error
 }
 
 // sendCommand returns msn send.

@@ -129,6 +129,9 @@ func (cv *conversation) result(err error) error {
 
 // reportSent says that the server acknowledged n messages for r.
 func (cv *conversation) reportSent(r string, n int) error {
+	if cv.opts.onSent != nil {
+		return cv.opts.onSent(r, n)
+	}
 	if cv.env.opts.JSON {
 		return cv.env.printJSON(map[string]any{
 			"type": "sent", "time": timestamp(time.Now()), "account": cv.account, "peer": r, "messages": n,

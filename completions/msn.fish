@@ -2,7 +2,7 @@
 
 function __fish_msn_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i login logout status set contacts list add remove block unblock allow pending groups group add rename remove profile serve demo send listen sendfile recvfile up
+        if contains -- $i login logout status set contacts list add remove block unblock allow pending groups group add rename remove profile serve demo send listen notify sendfile recvfile up
             return 1
         end
     end
@@ -31,7 +31,7 @@ complete -c msn -n '__fish_seen_subcommand_from login' -f -l password-command -r
 complete -c msn -n '__fish_seen_subcommand_from login' -f -l save-password -d 'save the password in the keyring so later commands never ask'
 complete -c msn -n '__fish_seen_subcommand_from login' -f -l fresh -d 'ignore the cached ticket and ask Passport for a new one'
 complete -c msn -n '__fish_seen_subcommand_from logout' -f -l help -s h -d 'show help'
-complete -r -c msn -n '__fish_msn_no_subcommand' -a 'logout' -d 'forget the cached ticket, saved password and cached state of an account'
+complete -r -c msn -n '__fish_msn_no_subcommand' -a 'logout' -d 'forget the cached tickets, saved passwords, cached state and recorded settings of an account, for every server'
 complete -c msn -n '__fish_seen_subcommand_from status' -f -l help -s h -d 'show help'
 complete -r -c msn -n '__fish_msn_no_subcommand' -a 'status' -d 'show your contacts\' presence, appearing offline while looking'
 complete -c msn -n '__fish_seen_subcommand_from status' -f -l password-stdin -d 'read the password from the first line of stdin'
@@ -155,6 +155,13 @@ complete -c msn -n '__fish_seen_subcommand_from listen' -f -l exec -r -d 'run th
 complete -c msn -n '__fish_seen_subcommand_from listen' -f -l typing -d 'also print typing notifications'
 complete -c msn -n '__fish_seen_subcommand_from listen' -f -l keep-offers -d 'leave file offers unanswered instead of declining them'
 complete -c msn -n '__fish_seen_subcommand_from listen' -f -l reconnect -d 'sign in again when the server drops the session (waits 1 s doubling to 2 min, with jitter)'
+complete -c msn -n '__fish_seen_subcommand_from notify' -f -l help -s h -d 'show help'
+complete -r -c msn -n '__fish_msn_no_subcommand' -a 'notify' -d 'run a command, then send how it ended'
+complete -c msn -n '__fish_seen_subcommand_from notify' -l password-file -r -d 'read the password from the first line of a file only its owner can read'
+complete -c msn -n '__fish_seen_subcommand_from notify' -f -l password-command -r -d 'run a shell command and use the first line of its output as the password'
+complete -c msn -n '__fish_seen_subcommand_from notify' -f -l lines -r -d 'send the last N lines of the output (0: none)'
+complete -c msn -n '__fish_seen_subcommand_from notify' -f -l on-failure -d 'send only when CMD fails'
+complete -c msn -n '__fish_seen_subcommand_from notify' -f -l start -d 'also send a message when CMD starts'
 complete -c msn -n '__fish_seen_subcommand_from sendfile' -f -l help -s h -d 'show help'
 complete -r -c msn -n '__fish_msn_no_subcommand' -a 'sendfile' -d 'send a file to a contact (MSNFTP)'
 complete -c msn -n '__fish_seen_subcommand_from sendfile' -f -l password-stdin -d 'read the password from the first line of stdin'
