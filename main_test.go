@@ -70,7 +70,7 @@ func TestScripts(t *testing.T) {
 // TestScriptsShared runs the scripts that have [shared] lines again,
 // with those lines: an msn up holds the session of the accounts they
 // name, and the same commands, giving the same output and exit codes,
-// run through it.
+// run through it. Every other script says why it runs alone only.
 func TestScriptsShared(t *testing.T) {
 	p := scriptParams(true)
 	p.Dir = ""
@@ -80,8 +80,14 @@ func TestScriptsShared(t *testing.T) {
 	}
 	for _, e := range entries {
 		name := filepath.Join(scriptDir, e.Name())
-		if b, err := os.ReadFile(name); err == nil && bytes.Contains(b, []byte("[shared]")) {
+		b, err := os.ReadFile(name)
+		switch {
+		case err != nil:
+			t.Fatal(err)
+		case bytes.Contains(b, []byte("[shared]")):
 			p.Files = append(p.Files, name)
+		case !bytes.Contains(b, []byte("\n# alone only: ")):
+			t.Errorf("%s has no [shared] line and no \"# alone only: REASON\" comment", name)
 		}
 	}
 	if len(p.Files) == 0 {
