@@ -13,16 +13,17 @@ import (
 // account run through: the holder on the socket, and what it needs to
 // describe the session.
 type held struct {
-	cfg     Config
-	path    string
-	next    func(proto.Event) // the command's own handler, or nil
-	board   *Presence         // who is online, for the welcome
-	holder  *share.Holder     // nil until serve, and when serving failed
-	mu      sync.Mutex        // guards holder and name
-	name    string            // the account's friendly name, kept current
-	s       *Session
-	stopped chan struct{} // closed by close: ends watch
-	watched chan struct{} // closed when watch has returned
+	cfg       Config
+	path      string
+	next      func(proto.Event) // the command's own handler, or nil
+	board     *Presence         // who is online, for the welcome
+	holder    *share.Holder     // nil until serve, and when serving failed
+	mu        sync.Mutex        // guards holder and name
+	name      string            // the account's friendly name, kept current
+	s         *Session
+	stopped   chan struct{} // closed by close: ends watch
+	watched   chan struct{} // closed when watch has returned
+	closeOnce sync.Once
 }
 
 // newHeld prepares to serve account's session; events pass through
@@ -84,8 +85,14 @@ func (h *held) watch(holder *share.Holder) {
 	}
 }
 
-// close stops serving, telling the clients reason.
+// close stops serving, telling the clients reason. Only the first call
+// does anything.
 func (h *held) close(reason error) {
+	h.closeOnce.Do(func() { h.stop(reason) })
+}
+
+// stop is close's work.
+func (h *held) stop(reason error) {
 	close(h.stopped)
 	<-h.watched
 	h.mu.Lock()
