@@ -28,7 +28,8 @@
 //
 // Files of this package, by part: switchboard.go (the Switchboard, its
 // roster and the events of its lines), open.go (opening and answering),
-// notifier.go (what they need of the notification side),
+// notifier.go (what they need of the notification side), preconnect.go
+// (connecting to a predicted switchboard while the referral comes),
 // events.go (the events), errors.go; sending: send.go, delivery.go,
 // sender.go, negative.go (naming the message of a NAK), text.go,
 // textformat.go and split.go (plain-text messages and their format),

@@ -23,19 +23,24 @@ func Open(ctx context.Context, ns Notifier, opts Options) (*Switchboard, error) 
 
 // OpenWithStatus is Open that also sets the account's presence (CHG), in
 // the same network write as the request for the switchboard. An empty
-// status sets nothing.
+// status sets nothing. When ns is a Predictor, the connect to the
+// predicted switchboard overlaps the request.
 func OpenWithStatus(ctx context.Context, ns Notifier, status proto.Status, opts Options) (*Switchboard, error) {
 	if ns.Handle() == "" {
 		return nil, errors.New("proto: switchboard needs a signed-in notification connection")
 	}
 	ctx, cancel := context.WithTimeout(ctx, setupTimeout)
 	defer cancel()
+	early := startPreconnect(ctx, ns)
 	addr, cookie, err := ns.RequestSwitchboard(ctx, status)
 	if err != nil {
+		early.discard()
 		return nil, err
 	}
-	sb, err := dial(ctx, ns, addr, opts)
-	if err != nil {
+	var sb *Switchboard
+	if nc := early.take(addr); nc != nil {
+		sb = newSwitchboard(nc, ns.Handle(), ns.Protocol(), ns.Debug(), ns.ReferralPolicy(), opts)
+	} else if sb, err = dial(ctx, ns, addr, opts); err != nil {
 		return nil, err
 	}
 	ok, err := sb.c.Call(ctx, &proto.Command{Verb: "USR", Args: []string{ns.Handle(), cookie}})

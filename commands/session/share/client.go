@@ -334,6 +334,11 @@ func (cl *Client) RequestSwitchboard(ctx context.Context, status proto.Status) (
 	return addr, r.Cookie, nil
 }
 
+// PredictSwitchboard returns where the holder's latest switchboard
+// referral went, the likely address of the next (a
+// switchboard.Predictor).
+func (cl *Client) PredictSwitchboard() string { return cl.welcome.Switchboard }
+
 // Handle returns the account's handle.
 func (cl *Client) Handle() string { return cl.welcome.Handle }
 

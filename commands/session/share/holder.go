@@ -51,7 +51,10 @@ type Holder struct {
 	mu      sync.Mutex
 	peers   map[*peer]struct{}
 	ringers []*peer // clients that asked for rings, oldest first
-	closed  bool
+	// lastSwitchboard is the address of the latest switchboard referral
+	// a client got.
+	lastSwitchboard string
+	closed          bool
 }
 
 // Serve starts serving backend on the socket at path, for the command
@@ -180,6 +183,7 @@ func (h *Holder) join(p *peer) bool {
 	w.Version = Version
 	w.Holder = h.info
 	w.Holder.Clients = len(h.peers) + 1
+	w.Switchboard = h.lastSwitchboard
 	if !p.send(&frame{Welcome: &w}) {
 		return false
 	}
@@ -188,6 +192,14 @@ func (h *Holder) join(p *peer) bool {
 		h.ringers = append(h.ringers, p)
 	}
 	return true
+}
+
+// referred remembers the address of the switchboard the server last
+// referred a client to, the likely address of the next.
+func (h *Holder) referred(addr string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.lastSwitchboard = addr
 }
 
 // leave stops publishing to p.

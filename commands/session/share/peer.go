@@ -243,6 +243,9 @@ func (h *Holder) do(from *peer, f *frame) *reply {
 		return &reply{Err: encodeError(ns.SetStatus(ctx, a.Status))}
 	case opSwitchboard:
 		addr, cookie, err := ns.RequestSwitchboard(ctx, a.Status)
+		if err == nil {
+			h.referred(addr)
+		}
 		return &reply{Addr: addr, Cookie: cookie, Err: encodeError(err)}
 	default:
 		return &reply{Err: &wireErr{Kind: kindOther, Text: "share: unknown request " + f.Op}}

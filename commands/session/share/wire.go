@@ -81,18 +81,22 @@ type hello struct {
 // Welcome is what a client learns when it connects: the account as
 // the server knows it, the contact list and who is online.
 type Welcome struct {
-	Version      int             `json:"version"`
-	Account      string          `json:"account"`
-	Server       string          `json:"server"`
-	Handle       string          `json:"handle"`
-	FriendlyName string          `json:"friendly_name"`
-	Status       proto.Status    `json:"status,omitempty"` // the presence the server last confirmed
-	Protocol     proto.Protocol  `json:"protocol"`
-	AllowPrivate bool            `json:"allow_private,omitempty"`
-	LocalAddr    string          `json:"local_addr,omitempty"`
-	List         json.RawMessage `json:"list,omitempty"`
-	Presence     []Seen          `json:"presence,omitempty"`
-	Holder       HolderInfo      `json:"holder"`
+	Version      int            `json:"version"`
+	Account      string         `json:"account"`
+	Server       string         `json:"server"`
+	Handle       string         `json:"handle"`
+	FriendlyName string         `json:"friendly_name"`
+	Status       proto.Status   `json:"status,omitempty"` // the presence the server last confirmed
+	Protocol     proto.Protocol `json:"protocol"`
+	AllowPrivate bool           `json:"allow_private,omitempty"`
+	LocalAddr    string         `json:"local_addr,omitempty"`
+	// Switchboard is the address of the switchboard the server last
+	// referred a client to: a client connects there while it waits for
+	// its own referral.
+	Switchboard string          `json:"switchboard,omitempty"`
+	List        json.RawMessage `json:"list,omitempty"`
+	Presence    []Seen          `json:"presence,omitempty"`
+	Holder      HolderInfo      `json:"holder"`
 }
 
 // Seen is the presence of one contact.
