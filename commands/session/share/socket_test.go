@@ -63,33 +63,25 @@ func TestSocketPath(t *testing.T) {
 }
 
 func TestPermissions(t *testing.T) {
-	dir := filepath.Join(shortDir(t), "run")
-	path := filepath.Join(dir, "s.sock")
-	h, err := Serve(path, "test", newIdleBackend())
-	if err != nil {
-		t.Fatal(err)
+	for _, loose := range []bool{false, true} {
+		dir := filepath.Join(shortDir(t), "run")
+		if loose { // a directory others may use is tightened
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(dir, 0o777); err != nil { // past the umask
+				t.Fatal(err)
+			}
+		}
+		path := filepath.Join(dir, "s.sock")
+		h, err := Serve(path, "test", newIdleBackend())
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkMode(t, dir, 0o700)
+		checkMode(t, path, 0o600)
+		closeHolder(t, h, nil)
 	}
-	defer closeHolder(t, h, nil)
-	checkMode(t, dir, 0o700)
-	checkMode(t, path, 0o600)
-}
-
-func TestLooseDirTightened(t *testing.T) {
-	dir := filepath.Join(shortDir(t), "run")
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(dir, 0o777); err != nil { // past the umask
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "s.sock")
-	h, err := Serve(path, "test", newIdleBackend())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeHolder(t, h, nil)
-	checkMode(t, dir, 0o700)
-	checkMode(t, path, 0o600)
 }
 
 func TestDirNotADirectory(t *testing.T) {
