@@ -77,6 +77,7 @@ func (w *testWorld) env(account string, stdin io.Reader) (*Env, *msntest.SyncBuf
 	env.opts = globalOptions{
 		Account: account, Server: w.nsAddr, Nexus: w.nexus, Protocol: proto.MSNP8,
 		CAFile: w.caFile, Keyring: keyring.ModeFile, Timeout: w.timeout, AllowPrivate: true,
+		explicit: map[string]bool{"server": true, "nexus": true, "ca-file": true, "protocol": true, "keyring": true},
 	}
 	return env, stdout, stderr
 }

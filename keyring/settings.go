@@ -20,12 +20,12 @@ type Settings struct {
 // there is no default). It reads the state file of stateDir (empty: the
 // default directory) and needs no keyring, so that the recorded keyring
 // mode can choose how the store is opened. An unreadable state file is
-// left for Open to move aside.
+// left for Open to move aside. On error, account is returned as given.
 func Recorded(stateDir, account string) (Settings, string, error) {
 	if stateDir == "" {
 		d, err := defaultStateDir()
 		if err != nil {
-			return Settings{}, "", err
+			return Settings{}, account, err
 		}
 		stateDir = d
 	}

@@ -246,3 +246,35 @@ func TestConcurrentSaveState(t *testing.T) {
 	}
 	assertOnly(t, dir, "state.json")
 }
+
+func TestRecordedSettingsAndTheDefaultAccount(t *testing.T) {
+	dir := t.TempDir()
+	if rec, account, err := Recorded(dir, ""); err != nil || account != "" || rec != (Settings{}) {
+		t.Fatalf("nothing recorded: %+v %q %v", rec, account, err)
+	}
+	s, err := Open(Config{Mode: ModeNone, StateDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Settings{Server: "h:1863", Nexus: "https://n/rdr/pprdr.asp", CAFile: "/ca.pem", Protocol: "msnp7", Keyring: ModeFile}
+	a := s.Account("Bob@Example.com", "h:1863")
+	if err := a.SaveSettings(want); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.MakeDefault(); err != nil {
+		t.Fatal(err)
+	}
+	if rec, account, err := Recorded(dir, ""); err != nil || account != "bob@example.com" || rec != want {
+		t.Fatalf("default: %+v %q %v", rec, account, err)
+	}
+	if rec, account, err := Recorded(dir, "alice@example.com"); err != nil || account != "alice@example.com" || rec != (Settings{}) {
+		t.Fatalf("another account: %+v %q %v", rec, account, err)
+	}
+	removed, err := s.ForgetAccount("bob@example.com")
+	if err != nil || strings.Join(removed, ",") != "settings" {
+		t.Fatalf("ForgetAccount: %q %v", removed, err)
+	}
+	if rec, account, _ := Recorded(dir, ""); account != "" || rec != (Settings{}) {
+		t.Fatalf("after ForgetAccount: %+v %q", rec, account)
+	}
+}
