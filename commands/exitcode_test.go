@@ -13,6 +13,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"msn/commands/session"
+	"msn/commands/session/share"
 	"msn/keyring"
 	"msn/proto"
 	"msn/proto/passport"
@@ -56,6 +58,10 @@ func TestExitCode(t *testing.T) {
 		{"keyring unavailable", fmt.Errorf("k: %w", keyring.ErrUnavailable), ExConfig},
 		{"keyring insecure", keyring.ErrInsecureFile, ExConfig},
 		{"keyring timeout", keyring.ErrTimeout, ExTempFail},
+		{"holder ended", fmt.Errorf("listen: %w", share.ErrHolderEnded), ExTempFail},
+		{"holder speaks another version", &session.ShareError{Err: &share.VersionError{Holder: 2, Client: 1}}, ExConfig},
+		{"socket of another user", &session.ShareError{Err: share.ErrForeignSocket}, ExConfig},
+		{"session held", &session.HeldError{}, ExUnavailable},
 		{"dial refused", fmt.Errorf("proto: connect: %w", dialRefused), ExNoHost},
 		{"dns", &net.DNSError{Err: "no such host", Name: "x.invalid", IsNotFound: true}, ExNoHost},
 		{"passport net", &passport.NetError{Op: "nexus", Err: dialRefused}, ExNoHost},
