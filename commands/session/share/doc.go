@@ -19,7 +19,7 @@
 //	errors.go       errors across the socket, kept typed for exit codes
 //	events.go       notification events across the socket
 //	socket.go       where the socket is, listening, stale sockets
-//	peercred_*.go   the peer's user id
+//	peercred_*.go   the peer's user id (Linux, macOS, FreeBSD; elsewhere none)
 //	owner_*.go      the owner of the socket directory
 //	lock_*.go       the socket directory's lock, for stale sockets
 //	holder.go       Holder: serves a live session to clients
