@@ -15,11 +15,6 @@ import (
 // opens one of its own.
 var errNotShared = errors.New("session: not shared")
 
-// joined is the client side of a shared session.
-type joined struct {
-	client *share.Client
-}
-
 // join opens account's session through the process that holds it, or
 // returns errNotShared when none does (a stale socket is removed).
 func join(ctx context.Context, cfg Config, account string, opts Options) (*Session, error) {
@@ -46,7 +41,7 @@ func join(ctx context.Context, cfg Config, account string, opts Options) (*Sessi
 		Account:  account,
 		Result:   &proto.LoginResult{Handle: w.Handle, FriendlyName: w.FriendlyName},
 		ns:       cl,
-		shared:   &joined{client: cl},
+		shared:   cl,
 		lists:    lists,
 		stopSync: func() {},
 	}, nil
@@ -57,7 +52,7 @@ func (s *Session) SharedBy() (share.HolderInfo, bool) {
 	if s.shared == nil {
 		return share.HolderInfo{}, false
 	}
-	return s.shared.client.Welcome().Holder, true
+	return s.shared.Welcome().Holder, true
 }
 
 // SetSharedStatus sets the presence of account's shared session, when
@@ -106,6 +101,6 @@ func (s *Session) visible() bool {
 	if s.shared == nil {
 		return false
 	}
-	st := s.shared.client.Welcome().Status
+	st := s.shared.Welcome().Status
 	return st != "" && st != proto.StatusHidden
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"msn/commands/session/share"
 	"msn/keyring"
 	"msn/proto"
 )
@@ -25,7 +26,7 @@ type Session struct {
 
 	ns       Server
 	own      *proto.Notification // nil when shared
-	shared   *joined             // nil when own
+	shared   *share.Client       // nil when own
 	held     *held               // nil unless this session serves others
 	lists    *contactList
 	stopSync context.CancelFunc
