@@ -19,6 +19,8 @@ type LatencyProxy struct {
 	mu     sync.Mutex
 	conns  map[net.Conn]bool
 	open   int // client connections accepted and not yet finished
+	// accepted counts every client connection accepted, for tests.
+	accepted int
 }
 
 // NewLatencyProxy listens on 127.0.0.1 and forwards to target; an empty
@@ -91,6 +93,7 @@ func (p *LatencyProxy) accept() {
 		p.track(in)
 		p.mu.Lock()
 		p.open++
+		p.accepted++
 		p.mu.Unlock()
 		p.wg.Add(1)
 		go func() {

@@ -39,12 +39,29 @@ type roundClient struct {
 
 func dialRounds(t *testing.T, p *LatencyProxy) *roundClient {
 	t.Helper()
+	before := p.opened()
 	nc, err := net.Dial("tcp", p.Addr())
 	if err != nil {
 		t.Fatal(err)
 	}
 	_ = nc.SetDeadline(time.Now().Add(2 * time.Second))
+	// The dial returns when the kernel has the connection; the proxy
+	// counts the connect when it accepts it, a moment later.
+	deadline := time.Now().Add(2 * time.Second)
+	for p.opened() == before {
+		if time.Now().After(deadline) {
+			t.Fatal("the proxy did not accept the connection")
+		}
+		time.Sleep(time.Millisecond)
+	}
 	return &roundClient{t: t, nc: nc, br: bufio.NewReader(nc)}
+}
+
+// opened returns how many connections p has accepted so far.
+func (p *LatencyProxy) opened() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.accepted
 }
 
 // ask writes lines in one write and waits for their echoes.
