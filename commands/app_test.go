@@ -31,6 +31,16 @@ func TestUsageErrors(t *testing.T) {
 		{"--timeout", "soon", "login"},
 		{"login", "not-an-address"},
 		{"login", "--password-stdin", "--password-file", "x", "a@example.com"},
+		{"--timeout", "5", "login"},
+		{"--timeout", "-1s", "login"},
+		{"--protocol", "msnp9", "login"},
+		{"--keyring", "plaintext", "login"},
+		{"--server", "host:99999", "login"},
+		{"--nexus", "http://nexus.example.com/", "login"},
+		{"contacts", "group", "foo"},
+		{"sttaus"},
+		{"send", "bob@example.com", "hi", "--json"},
+		{"status", "--json"},
 	}
 	for _, args := range tests {
 		stdout, stderr, code := run(t, args...)
@@ -46,15 +56,36 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-func TestConfigErrors(t *testing.T) {
-	for _, args := range [][]string{
-		{"--protocol", "msnp9", "login"},
-		{"--keyring", "plaintext", "login"},
-		{"--timeout", "-1s", "login"},
+// TestEnvironmentErrors checks that a bad value from the environment
+// is a configuration error (78) naming the variable.
+func TestEnvironmentErrors(t *testing.T) {
+	for _, tc := range []struct{ name, value string }{
+		{"MSN_PROTOCOL", "msnp9"},
+		{"MSN_KEYRING", "plaintext"},
+		{"MSN_TIMEOUT", "-1s"},
+		{"MSN_TIMEOUT", "soon"},
+		{"MSN_SERVER", "host:99999"},
+		{"MSN_JSON", "yes"},
+		{"MSN_QUIET", "maybe"},
 	} {
-		_, stderr, code := run(t, args...)
-		if code != ExConfig {
-			t.Errorf("%q: exit %d, want %d; stderr %q", args, code, ExConfig, stderr)
+		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
+			t.Setenv(tc.name, tc.value)
+			_, stderr, code := run(t, "login")
+			if code != ExConfig || !strings.HasPrefix(stderr, "msn: "+tc.name+"=") && !strings.HasPrefix(stderr, "msn: "+tc.name+":") {
+				t.Errorf("exit %d, want %d; stderr %q", code, ExConfig, stderr)
+			}
+		})
+	}
+}
+
+// TestBareCommandShowsHelpOnStderr checks that msn, or a command that
+// needs a subcommand, given nothing prints its help on stderr and exits
+// 64.
+func TestBareCommandShowsHelpOnStderr(t *testing.T) {
+	for _, args := range [][]string{{}, {"contacts", "group"}} {
+		stdout, stderr, code := run(t, args...)
+		if code != ExUsage || stdout != "" || !strings.Contains(stderr, "COMMANDS:") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q", args, code, stdout, stderr)
 		}
 	}
 }

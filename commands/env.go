@@ -98,7 +98,9 @@ func (e *Env) Store() (*keyring.Store, error) {
 		warn := func(msg string) { e.Warnf("%s", msg) }
 		e.store, e.storeErr = keyring.Open(keyring.Config{Mode: e.opts.Keyring, Warn: warn})
 		if e.storeErr != nil {
-			e.storeErr = fmt.Errorf("--keyring %s: %w", e.opts.Keyring, e.storeErr)
+			if !errors.Is(e.storeErr, keyring.ErrNoStateDir) {
+				e.storeErr = fmt.Errorf("--keyring %s: %w", e.opts.Keyring, e.storeErr)
+			}
 			return
 		}
 		if w := e.store.Warning(); w != "" {

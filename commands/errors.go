@@ -76,7 +76,7 @@ func hintOf(err error) string {
 	case errors.Is(err, share.ErrHolderEnded):
 		return "retry: the command runs in a session of its own when none is shared"
 	}
-	return ""
+	return plainHint(err)
 }
 
 // chainHint returns the first non-empty Hint in err's chain.

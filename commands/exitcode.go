@@ -149,7 +149,8 @@ func keyringCode(err error) (int, bool) {
 	switch {
 	case errors.Is(err, keyring.ErrTimeout):
 		return ExTempFail, true
-	case errors.Is(err, keyring.ErrUnavailable), errors.Is(err, keyring.ErrInsecureFile):
+	case errors.Is(err, keyring.ErrUnavailable), errors.Is(err, keyring.ErrInsecureFile),
+		errors.Is(err, keyring.ErrNoStateDir):
 		return ExConfig, true
 	}
 	return 0, false
@@ -215,7 +216,7 @@ func Report(w io.Writer, err error) int {
 	if errors.As(err, new(*silentExit)) {
 		return code
 	}
-	msg := oneLine(err.Error())
+	msg := message(err)
 	if code == ExInterrupted {
 		msg = "interrupted"
 	}

@@ -89,7 +89,12 @@ func sendOptionsOf(c *cli.Context) (sendOptions, error) {
 	if opts.WaitOnline < 0 {
 		return opts, usageErrorf("--wait-online %s: want a positive duration", opts.WaitOnline)
 	}
-	recipients, text, err := splitSendArgs(c.Args().Slice(), c.StringSlice("to"))
+	args := c.Args().Slice()
+	beforeDashes, _, _ := cutArgs(args, "--")
+	if err := refuseTrailingFlags(c, beforeDashes); err != nil {
+		return opts, err
+	}
+	recipients, text, err := splitSendArgs(args, c.StringSlice("to"))
 	if err != nil {
 		return opts, err
 	}

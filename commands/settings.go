@@ -89,7 +89,7 @@ func parseProtocol(s string) (proto.Protocol, error) {
 	case "msnp7":
 		return proto.MSNP7, nil
 	default:
-		return "", configErrorf("--protocol %q: want msnp8 or msnp7", p)
+		return "", fmt.Errorf("%q: want msnp8 or msnp7", p)
 	}
 }
 
@@ -99,6 +99,6 @@ func parseKeyringMode(s string) (keyring.Mode, error) {
 	case keyring.ModeAuto, keyring.ModeSystem, keyring.ModeFile, keyring.ModeNone:
 		return m, nil
 	default:
-		return "", configErrorf("--keyring %q: want auto, system, file or none", m)
+		return "", fmt.Errorf("%q: want auto, system, file or none", m)
 	}
 }

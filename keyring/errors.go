@@ -12,6 +12,9 @@ var (
 	ErrInsecureFile = errors.New("keyring: secrets file is accessible by group or others")
 	// ErrTimeout reports a system keyring call that did not answer in time.
 	ErrTimeout = errors.New("keyring: system keyring timed out")
+	// ErrNoStateDir is returned when neither XDG_STATE_HOME nor HOME
+	// names a directory for the state file.
+	ErrNoStateDir = errors.New("keyring: no state directory: set XDG_STATE_HOME or HOME")
 )
 
 // errTooLarge reports a secret too large to store in every keyring backend.

@@ -18,7 +18,7 @@ func defaultStateDir() (string, error) {
 	}
 	home, err := os.UserHomeDir()
 	if err != nil || home == "" {
-		return "", errors.New("keyring: no state directory: set XDG_STATE_HOME or HOME")
+		return "", ErrNoStateDir
 	}
 	return filepath.Join(home, ".local", "state", "msn"), nil
 }
