@@ -88,7 +88,7 @@ func recordCommandNames(app *cli.App, env *Env) {
 		for _, cmd := range cmds {
 			before := cmd.Before
 			cmd.Before = func(c *cli.Context) error {
-				env.command = c.Command.FullName()
+				env.command, env.cli = c.Command.FullName(), c
 				if before != nil {
 					return before(c)
 				}

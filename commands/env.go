@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/urfave/cli/v2"
+
 	"msn/keyring"
 	"msn/proto"
 	"msn/proto/passport"
@@ -54,8 +56,16 @@ type Env struct {
 	recordedAccount string
 
 	// command is the running command's full name ("status set"), for
-	// the status of a shared session.
+	// the status of a shared session, and cli its parsed command line.
 	command string
+	cli     *cli.Context
+
+	// account is the account storeAndAccount resolved; prompted is the
+	// password promptFirst read before the budget started, and
+	// promptErr why that prompt failed.
+	account   string
+	prompted  secret.String
+	promptErr error
 }
 
 // globalOptions holds the global flags after parsing.

@@ -66,7 +66,10 @@ func (e *Env) sessionLogin(so sessionOptions, store *keyring.Store, account stri
 // the waits that have their own flag (--wait-online) and run inside.
 // Every phase of the command shares it.
 func (e *Env) budget(ctx context.Context, extra time.Duration) (context.Context, context.CancelFunc) {
-	e.budgetOnce.Do(func() { e.deadline = time.Now().Add(e.opts.Timeout + extra) })
+	e.budgetOnce.Do(func() {
+		e.promptErr = e.promptBeforeBudget(ctx, e.cli)
+		e.deadline = time.Now().Add(e.opts.Timeout + extra)
+	})
 	return context.WithDeadline(ctx, e.deadline)
 }
 
@@ -141,6 +144,7 @@ func (e *Env) storeAndAccount(arg string) (*keyring.Store, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	e.account = account
 	return store, account, nil
 }
 
@@ -166,6 +170,9 @@ func checkAccount(a string) error {
 func (e *Env) stayOnline(ctx context.Context, account string, so sessionOptions, ring func(*proto.Ring), doing string) (*session.Online, error) {
 	store, err := e.checkedStore(so)
 	if err != nil {
+		return nil, err
+	}
+	if err := e.promptFirst(ctx, so, store, account); err != nil && !errors.Is(err, errNoPasswordSource) {
 		return nil, err
 	}
 	setup, cancel := context.WithTimeout(ctx, e.opts.Timeout)

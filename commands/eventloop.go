@@ -73,7 +73,7 @@ func sessionEnded(cmd string, ns session.Server) error {
 	err := ns.Err()
 	switch {
 	case errors.Is(err, proto.ErrSignedInElsewhere):
-		return &codedError{code: ExNoPerm, err: fmt.Errorf("%s: the account signed in elsewhere", cmd)}
+		return &codedError{code: ExNoPerm, err: fmt.Errorf("%s: %w", cmd, err), hint: plainHint(err)}
 	case errors.Is(err, proto.ErrServerShutdown):
 		return &codedError{code: ExTempFail, err: fmt.Errorf("%s: the server is shutting down", cmd), hint: "retry later"}
 	case err == nil, errors.Is(err, proto.ErrClosed):

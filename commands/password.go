@@ -70,6 +70,12 @@ func (e *Env) readPassword(ctx context.Context, src passwordSources, store *keyr
 		pw, err = passwordFromCommand(ctx, src.Command, e.Stderr)
 		return pw, false, err
 	}
+	if pw, ok := e.promptedPassword(); ok {
+		return pw, false, nil
+	}
+	if e.promptErr != nil {
+		return secret.String{}, false, e.promptErr
+	}
 	if store != nil {
 		saved, err := store.Account(account, e.opts.Server).Password()
 		if err == nil && !saved.Empty() {
@@ -182,38 +188,51 @@ func (b *limitedBuffer) Write(p []byte) (int, error) {
 }
 
 // terminalPrompt returns a prompt over the terminal on in, or nil when in
-// is not a terminal. The echo is restored when ctx ends mid-prompt.
+// is not a terminal. The prompt is written to, and the password read
+// from, the controlling terminal (/dev/tty) when there is one, so that
+// redirecting stderr does not hide it; else in and out. The echo is
+// restored when ctx ends mid-prompt.
 func terminalPrompt(in *os.File, out io.Writer) func(context.Context, string) (secret.String, error) {
-	fd := int(in.Fd())
-	if !term.IsTerminal(fd) {
+	if !term.IsTerminal(int(in.Fd())) {
 		return nil
 	}
 	return func(ctx context.Context, prompt string) (secret.String, error) {
-		state, err := term.GetState(fd)
-		if err != nil {
-			return secret.String{}, fmt.Errorf("terminal: %w", err)
+		fd, w := int(in.Fd()), out
+		if tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
+			defer tty.Close()
+			fd, w = int(tty.Fd()), tty
 		}
-		fmt.Fprint(out, prompt)
-		type result struct {
-			b   []byte
-			err error
+		return readHidden(ctx, fd, w, prompt)
+	}
+}
+
+// readHidden shows prompt on w and reads one line from the terminal fd
+// without echo.
+func readHidden(ctx context.Context, fd int, w io.Writer, prompt string) (secret.String, error) {
+	state, err := term.GetState(fd)
+	if err != nil {
+		return secret.String{}, fmt.Errorf("terminal: %w", err)
+	}
+	fmt.Fprint(w, prompt)
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := term.ReadPassword(fd)
+		done <- result{b, err}
+	}()
+	select {
+	case r := <-done:
+		fmt.Fprintln(w)
+		if r.err != nil {
+			return secret.String{}, fmt.Errorf("terminal: %w", r.err)
 		}
-		done := make(chan result, 1)
-		go func() {
-			b, err := term.ReadPassword(fd)
-			done <- result{b, err}
-		}()
-		select {
-		case r := <-done:
-			fmt.Fprintln(out)
-			if r.err != nil {
-				return secret.String{}, fmt.Errorf("terminal: %w", r.err)
-			}
-			return cleanPassword(string(r.b), "prompt")
-		case <-ctx.Done():
-			_ = term.Restore(fd, state)
-			fmt.Fprintln(out)
-			return secret.String{}, ctx.Err()
-		}
+		return cleanPassword(string(r.b), "prompt")
+	case <-ctx.Done():
+		_ = term.Restore(fd, state)
+		fmt.Fprintln(w)
+		return secret.String{}, ctx.Err()
 	}
 }

@@ -11,9 +11,9 @@ import (
 	"msn/proto/secret"
 )
 
-// maxTicketAge is how long a cached ticket is offered at all; older ones
+// MaxTicketAge is how long a cached ticket is offered at all; older ones
 // are left out instead of wasting a round trip.
-const maxTicketAge = 24 * time.Hour
+const MaxTicketAge = 24 * time.Hour
 
 // login is one run of the login flow for an account.
 type login struct {
@@ -85,7 +85,7 @@ func (l *login) cachedTicket() secret.String {
 		}
 		return secret.String{}
 	}
-	if t.Value.Empty() || time.Since(t.Issued) > maxTicketAge {
+	if t.Value.Empty() || time.Since(t.Issued) > MaxTicketAge {
 		return secret.String{}
 	}
 	return t.Value
