@@ -14,7 +14,8 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := commands.NewApp().RunContext(ctx, os.Args)
+	env := commands.NewEnv()
+	err := commands.NewAppWithEnv(env).RunContext(ctx, os.Args)
 	stop()
-	os.Exit(commands.Report(os.Stderr, err))
+	os.Exit(env.Report(err))
 }

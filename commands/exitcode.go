@@ -209,22 +209,41 @@ func otherCode(err error) int {
 // Report prints err on w as "msn: <error>", followed by "msn: hint: ..."
 // when the error carries advice, and returns the exit code.
 func Report(w io.Writer, err error) int {
-	code := ExitCode(err)
-	if err == nil {
-		return code
+	r := describe(err)
+	if r.shown {
+		fmt.Fprintf(w, "msn: %s\n", r.Message)
+		if r.Hint != "" {
+			fmt.Fprintf(w, "msn: hint: %s\n", r.Hint)
+		}
 	}
-	if errors.As(err, new(*silentExit)) {
-		return code
+	return r.Code
+}
+
+// errorReport is what msn says about an error, and the JSON object it
+// prints for it with --json.
+type errorReport struct {
+	Type    string `json:"type"`
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+	Hint    string `json:"hint,omitempty"`
+	shown   bool   // false: nothing to print (success, or already said)
+}
+
+// describe returns the exit code of err, and the message and hint to
+// show for it.
+func describe(err error) errorReport {
+	r := errorReport{Type: "error", Code: ExitCode(err)}
+	if err == nil || errors.As(err, new(*silentExit)) {
+		return r
 	}
-	msg := message(err)
-	if code == ExInterrupted {
-		msg = "interrupted"
+	r.shown, r.Message = true, message(err)
+	if r.Code == ExInterrupted {
+		r.Message = "interrupted"
 	}
-	fmt.Fprintf(w, "msn: %s\n", msg)
-	if hint := oneLine(hintOf(err)); hint != "" && !strings.Contains(msg, hint) {
-		fmt.Fprintf(w, "msn: hint: %s\n", hint)
+	if hint := oneLine(hintOf(err)); !strings.Contains(r.Message, hint) {
+		r.Hint = hint
 	}
-	return code
+	return r
 }
 
 // oneLine keeps a message on one line and drops control characters, so

@@ -177,7 +177,7 @@ func (l *listener) handle(ctx context.Context, e listenEvent) error {
 		return l.fileOffer(ctx, e.conv, ev)
 	case *switchboard.Typing:
 		if l.opts.Typing && l.wanted(ev.Email) {
-			return l.printTyping(e.conv, ev.Email)
+			return l.printTyping(e.conv, ev.Email, ev.Name)
 		}
 	case *switchboard.Malformed:
 		l.env.Warnf("listen: ignored a malformed line from the server: %v", ev.Err)

@@ -84,6 +84,38 @@ func TestListenUnknownContentType(t *testing.T) {
 	}
 }
 
+// TestListenTypingJSON checks that a typing notification in JSON names
+// the sender's friendly name, as a message does.
+func TestListenTypingJSON(t *testing.T) {
+	w := newTestWorld(t, server.Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, wait := w.listenJSON(ctx, "bob@example.com", listenOptions{Count: 1, Typing: true})
+	alice := w.peer(t, "alice@example.com")
+	defer alice.close()
+	sb, err := switchboard.Open(ctx, alice.res.NS, switchboard.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	if err := sb.Invite(ctx, "bob@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.SendTyping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.SendText(ctx, "hi", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(out.String(), "\n")
+	if !strings.Contains(first, `"type":"typing"`) || !strings.Contains(first, `"name":"Alice"`) || !strings.Contains(first, `"from":"alice@example.com"`) {
+		t.Errorf("typing event %s, want its type, sender and name", first)
+	}
+}
+
 // TestListenSessionEnds checks the exit status when the server ends the
 // session: signed in elsewhere is 77, a shutdown is 75.
 func TestListenSessionEnds(t *testing.T) {

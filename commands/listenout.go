@@ -63,10 +63,10 @@ func (l *listener) print(in incoming) error {
 }
 
 // printTyping writes one typing notification.
-func (l *listener) printTyping(conv, from string) error {
+func (l *listener) printTyping(conv, from, name string) error {
 	if l.env.opts.JSON {
 		return l.env.printJSON(map[string]any{
-			"type": "typing", "time": timestamp(time.Now()), "account": l.account, "from": from, "conversation": conv,
+			"type": "typing", "time": timestamp(time.Now()), "account": l.account, "from": from, "name": name, "conversation": conv,
 		})
 	}
 	_, err := fmt.Fprintf(l.env.Stdout, "%s: [typing]\n", escapeDisplay(from))

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
@@ -64,4 +65,22 @@ func (e *Env) errorf(format string, args ...any) {
 // milliseconds, in UTC.
 func timestamp(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+}
+
+// Report prints err for the user on stderr and returns the exit code:
+// with --json as one object ({"type":"error","code":69,"message":...,
+// "hint":...}), else as "msn: " lines.
+func (e *Env) Report(err error) int {
+	if !e.opts.JSON {
+		return Report(e.Stderr, err)
+	}
+	r := describe(err)
+	if r.shown {
+		line, jerr := json.Marshal(r)
+		if jerr != nil {
+			return Report(e.Stderr, err)
+		}
+		fmt.Fprintf(e.Stderr, "%s\n", line)
+	}
+	return r.Code
 }

@@ -118,6 +118,13 @@ func (cv *conversation) result(err error) error {
 		return err
 	}
 	first := cv.failed[cv.failures[0]]
+	if cv.env.opts.JSON {
+		for _, key := range cv.failures {
+			if err := cv.reportFailed(key, cv.failed[key]); err != nil {
+				return err
+			}
+		}
+	}
 	if len(cv.failures) == 1 {
 		return first
 	}
@@ -149,6 +156,20 @@ func (cv *conversation) reportSent(r string, n int) error {
 	return err
 }
 
+// reportFailed prints, with --json, the failure of one recipient as an
+// object on stdout, next to the "sent" objects of the others.
+func (cv *conversation) reportFailed(peer string, err error) error {
+	why := message(err)
+	var re *recipientError
+	if errors.As(err, &re) {
+		peer, why = re.email, re.reason()
+	}
+	return cv.env.printJSON(map[string]any{
+		"type": "failed", "time": timestamp(time.Now()), "account": cv.account, "peer": peer,
+		"code": ExitCode(err), "message": why,
+	})
+}
+
 // close says goodbye to the switchboard and the notification server.
 func (cv *conversation) close() { cv.caller.Close() }
 
@@ -159,8 +180,11 @@ type recipientError struct {
 }
 
 // Error names the recipient and says what went wrong in plain words.
-func (e *recipientError) Error() string {
-	what := e.err.Error()
+func (e *recipientError) Error() string { return e.email + ": " + e.reason() }
+
+// reason says what went wrong, in plain words.
+func (e *recipientError) reason() string {
+	what := message(e.err)
 	switch {
 	case errors.Is(e.err, proto.ErrOffline):
 		what = "offline, hidden, or not accepting messages from you"
@@ -177,7 +201,7 @@ func (e *recipientError) Error() string {
 	case errors.Is(e.err, switchboard.ErrUnconfirmed):
 		what = "the server did not acknowledge the message; it may not have arrived"
 	}
-	return e.email + ": " + what
+	return what
 }
 
 // Unwrap returns the underlying error, which sets the exit status.

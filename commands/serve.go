@@ -111,6 +111,7 @@ func loadAccounts(path string) ([]server.Account, error) {
 
 // serveAddrs is what msn serve prints.
 type serveAddrs struct {
+	Type   string `json:"type"` // "serve"
 	Server string `json:"server"`
 	NS     string `json:"ns"`
 	DS     string `json:"ds,omitempty"`
@@ -118,6 +119,25 @@ type serveAddrs struct {
 	Nexus  string `json:"nexus"`
 	Login  string `json:"login"`
 	CA     string `json:"ca"`
+	// Demo lists the demo accounts and their passwords, which are
+	// throwaway and public (they are in the README), with --demo.
+	Demo []demoLogin `json:"demo,omitempty"`
+}
+
+// demoLogin is one demo account as msn serve --demo prints it.
+type demoLogin struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	MSNP7    bool   `json:"msnp7"` // false: it has no MD5 password, MSNP8 only
+}
+
+// demoLogins returns the demo accounts of msn serve --demo.
+func demoLogins() []demoLogin {
+	var out []demoLogin
+	for _, a := range server.DemoAccounts() {
+		out = append(out, demoLogin{Email: a.Email, Password: a.Password, MSNP7: !a.PassportOnly})
+	}
+	return out
 }
 
 // runServe runs the server until ctx ends.
@@ -145,7 +165,10 @@ func runServe(ctx context.Context, env *Env, opts serveOptions) error {
 	if err := srv.WriteCA(caPath); err != nil {
 		return withCode(ExCantCreat, fmt.Errorf("serve: --ca-out: %w", err))
 	}
-	addrs := serveAddrs{NS: srv.NSAddr(), SB: srv.SBAddr(), Nexus: srv.NexusURL(), Login: srv.LoginURL(), CA: caPath, Server: srv.NSAddr()}
+	addrs := serveAddrs{Type: "serve", NS: srv.NSAddr(), SB: srv.SBAddr(), Nexus: srv.NexusURL(), Login: srv.LoginURL(), CA: caPath, Server: srv.NSAddr()}
+	if opts.Demo {
+		addrs.Demo = demoLogins()
+	}
 	if opts.Dispatch {
 		addrs.DS = srv.DSAddr()
 		addrs.Server = addrs.DS
@@ -167,6 +190,13 @@ func printServeAddrs(env *Env, a serveAddrs) error {
 		return env.printJSON(a)
 	}
 	lines := [][2]string{{"server", a.Server}, {"ns", a.NS}, {"ds", a.DS}, {"sb", a.SB}, {"nexus", a.Nexus}, {"login", a.Login}, {"ca", a.CA}}
+	for _, d := range a.Demo {
+		note := ""
+		if !d.MSNP7 {
+			note = " (MSNP8 only)"
+		}
+		lines = append(lines, [2]string{"demo", d.Email + " " + d.Password + note})
+	}
 	for _, l := range lines {
 		if l[1] == "" {
 			continue

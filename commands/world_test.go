@@ -91,7 +91,18 @@ func (w *testWorld) session(account string) sessionOptions {
 // or the listen does, and returns once it is online; wait returns its
 // error.
 func (w *testWorld) listen(ctx context.Context, account string, opts listenOptions) (out *msntest.SyncBuffer, wait func() error) {
+	return w.listenAs(ctx, account, opts, false)
+}
+
+// listenJSON is listen with --json.
+func (w *testWorld) listenJSON(ctx context.Context, account string, opts listenOptions) (out *msntest.SyncBuffer, wait func() error) {
+	return w.listenAs(ctx, account, opts, true)
+}
+
+// listenAs runs msn listen as account, printing JSON when asJSON.
+func (w *testWorld) listenAs(ctx context.Context, account string, opts listenOptions, asJSON bool) (out *msntest.SyncBuffer, wait func() error) {
 	env, stdout, _ := w.env(account, strings.NewReader(""))
+	env.opts.JSON = asJSON
 	opts.Session = w.session(account)
 	ready := make(chan struct{})
 	opts.onReady = func() { close(ready) }

@@ -47,6 +47,7 @@ type IncomingMessage struct {
 // header, which the sender writes itself.
 type Typing struct {
 	Email string
+	Name  string // the friendly name on the message's MSG line
 }
 
 // Invitation is an application invitation or a reply to one

@@ -25,7 +25,7 @@ func messageEvent(cmd *proto.Command) Event {
 		return nil
 	case "text/x-msmsgscontrol":
 		if m.Get("TypingUser") != "" {
-			return &Typing{Email: from}
+			return &Typing{Email: from, Name: name}
 		}
 	case "text/x-msmsgsinvite":
 		inv := parseInvitation(m.Body)

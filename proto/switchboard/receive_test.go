@@ -92,7 +92,7 @@ func TestReceiveControlMessages(t *testing.T) {
 	}
 	// The sender named by the server counts, not the header.
 	ty, ok := receive("MIME-Version: 1.0\r\nContent-Type: text/x-msmsgscontrol\r\nTypingUser: mallory@example.com\r\n\r\n\r\n").(*Typing)
-	if !ok || ty.Email != "bob@example.com" {
+	if !ok || ty.Email != "bob@example.com" || ty.Name != "Bob B." {
 		t.Errorf("typing = %#v", ty)
 	}
 }
