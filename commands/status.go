@@ -23,6 +23,8 @@ const (
 
 // statusOptions are the inputs of msn status.
 type statusOptions struct {
+	Only       []string // show only these contacts (msn status EMAIL...)
+	Online     bool     // list only the contacts signed in
 	Watch      bool
 	WaitOnline string
 	For        time.Duration
@@ -32,26 +34,36 @@ type statusOptions struct {
 // statusCommand returns msn status and msn status set.
 func statusCommand(env *Env) *cli.Command {
 	return &cli.Command{
-		Name:  "status",
-		Usage: "show your contacts' presence, appearing offline while looking",
+		Name:      "status",
+		Usage:     "show your contacts' presence, appearing offline while looking",
+		ArgsUsage: "[EMAIL...]",
 		Description: "Signs in hidden, so that looking does not announce you, and prints every contact on " +
-			"your forward list with its presence (sorted by address; with --json one object per line). " +
+			"your forward list with its presence (sorted by address; with --json one object per line), or only " +
+			"the contacts named as arguments, or with --online only those signed in. " +
 			"--watch then prints every change until interrupted or until --for has passed. " +
 			"--wait-online EMAIL exits 0 as soon as EMAIL is signed in and visible (busy and away count), " +
 			"or 75 when --for (default: the global --timeout) passes first.",
 		Flags: append(passwordFlags(),
+			&cli.BoolFlag{Name: "online", Usage: "list only the contacts who are signed in (busy, away and the like count)"},
 			&cli.BoolFlag{Name: "watch", Aliases: []string{"w"}, Usage: "keep watching and print every change"},
 			&cli.StringFlag{Name: "wait-online", Usage: "wait until EMAIL is online, then exit 0 (75 when --for passes first)"},
 			&cli.DurationFlag{Name: "for", Usage: "stop --watch after DURATION (exit 0), or give up --wait-online after DURATION (exit 75; default --timeout)"},
 		),
 		Subcommands: []*cli.Command{statusSetCommand(env)},
 		Action: func(c *cli.Context) error {
-			src, err := noArgsPasswordSources(c)
+			src, err := passwordSourcesOf(c)
 			if err != nil {
 				return err
 			}
-			o := statusOptions{Watch: c.Bool("watch"), WaitOnline: strings.TrimSpace(c.String("wait-online")),
+			only, err := statusArgs(c)
+			if err != nil {
+				return err
+			}
+			o := statusOptions{Only: only, Online: c.Bool("online"), Watch: c.Bool("watch"), WaitOnline: strings.TrimSpace(c.String("wait-online")),
 				For: c.Duration("for"), Password: src}
+			if o.WaitOnline != "" && (len(o.Only) > 0 || o.Online) {
+				return usageErrorf("status: --wait-online takes no other contacts and no --online")
+			}
 			if o.Watch && o.WaitOnline != "" {
 				return usageErrorf("status: --watch and --wait-online do not go together")
 			}
@@ -105,6 +117,9 @@ func runStatus(ctx context.Context, env *Env, o statusOptions) error {
 	var rows []presenceRow
 	err = s.WithList(bctx, func(cl *proto.ContactList) error {
 		rows = presenceRows(cl, board.Snapshot())
+		if err := onForwardList(cl, o.Only); err != nil {
+			return err
+		}
 		if c := cl.Contact(o.WaitOnline); o.WaitOnline != "" && (c == nil || !c.Lists.Has(proto.ForwardList)) {
 			return withHint(withCode(ExNoUser, fmt.Errorf("%s is not on your forward list, so its presence cannot be seen", o.WaitOnline)),
 				"msn contacts add "+o.WaitOnline)
@@ -114,7 +129,8 @@ func runStatus(ctx context.Context, env *Env, o statusOptions) error {
 	if err != nil {
 		return err
 	}
-	w := &statusPrinter{env: env, account: account}
+	w := &statusPrinter{env: env, account: account, only: contactSet(o.Only), online: o.Online}
+	rows = w.listed(rows)
 	switch {
 	case o.WaitOnline != "":
 		err = w.waitOnline(ctx, s, board, o)
@@ -142,4 +158,44 @@ func presenceRows(cl *proto.ContactList, seen map[string]session.Seen) []presenc
 		rows = append(rows, r)
 	}
 	return rows
+}
+
+// statusArgs returns the contacts msn status was asked about: the
+// arguments, each an address.
+func statusArgs(c *cli.Context) ([]string, error) {
+	args := c.Args().Slice()
+	if err := refuseTrailingFlags(c, args); err != nil {
+		return nil, err
+	}
+	for _, a := range args {
+		if err := checkAccount(a); err != nil {
+			return nil, err
+		}
+	}
+	return args, nil
+}
+
+// onForwardList fails, naming the first, when one of emails is not on
+// the forward list of cl: its presence cannot be seen.
+func onForwardList(cl *proto.ContactList, emails []string) error {
+	for _, e := range emails {
+		if c := cl.Contact(e); c == nil || !c.Lists.Has(proto.ForwardList) {
+			return withHint(withCode(ExNoUser, fmt.Errorf("%s is not on your forward list, so its presence cannot be seen", e)),
+				"msn contacts add "+e)
+		}
+	}
+	return nil
+}
+
+// contactSet returns emails as a set of lower-cased addresses, or nil
+// for none.
+func contactSet(emails []string) map[string]bool {
+	if len(emails) == 0 {
+		return nil
+	}
+	set := make(map[string]bool, len(emails))
+	for _, e := range emails {
+		set[strings.ToLower(e)] = true
+	}
+	return set
 }

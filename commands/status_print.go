@@ -14,7 +14,26 @@ import (
 type statusPrinter struct {
 	env     *Env
 	account string
-	width   int // of the address column of change lines
+	width   int             // of the address column of change lines
+	only    map[string]bool // when set, the only contacts shown
+	online  bool            // list only the contacts signed in
+}
+
+// listed returns the rows to list: those of the contacts asked about,
+// and only those signed in when online.
+func (p *statusPrinter) listed(rows []presenceRow) []presenceRow {
+	var out []presenceRow
+	for _, r := range rows {
+		if p.shows(r.Email) && (!p.online || r.Status != proto.StatusOffline) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// shows reports whether the contact email is one to show.
+func (p *statusPrinter) shows(email string) bool {
+	return p.only == nil || p.only[strings.ToLower(email)]
 }
 
 // snapshot prints every contact's presence.
@@ -29,7 +48,12 @@ func (p *statusPrinter) snapshot(rows []presenceRow) error {
 		return nil
 	}
 	if len(rows) == 0 {
-		p.env.Warnf("no contacts on your forward list")
+		switch {
+		case p.online:
+			p.env.Warnf("none of those contacts is signed in")
+		case p.only == nil:
+			p.env.Warnf("no contacts on your forward list")
+		}
 		return nil
 	}
 	t := newTable("EMAIL", "STATUS", "NAME")
@@ -41,6 +65,9 @@ func (p *statusPrinter) snapshot(rows []presenceRow) error {
 
 // change prints one change as it happens.
 func (p *statusPrinter) change(c session.Change) error {
+	if !p.shows(c.Email) {
+		return nil
+	}
 	if p.env.opts.JSON {
 		if c.Reverse != "" {
 			return p.env.printJSON(map[string]any{"type": "reverse-list", "time": timestamp(c.Time),
@@ -56,7 +83,7 @@ func (p *statusPrinter) change(c session.Change) error {
 		what = "removed you"
 	}
 	email := showText(c.Email)
-	pad := strings.Repeat(" ", max(0, p.width-len([]rune(email))))
+	pad := strings.Repeat(" ", max(0, p.width-displayWidth(email)))
 	line := fmt.Sprintf("%s  %s%s  %-8s  %s", c.Time.Format("15:04:05"), email, pad, what, showText(c.Name))
 	_, err := fmt.Fprintln(p.env.Stdout, strings.TrimRight(line, " "))
 	return err

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mattn/go-runewidth"
+
 	"msn/proto"
 )
 
@@ -42,7 +44,7 @@ func (t *table) write(w io.Writer) error {
 			if i == len(widths) {
 				widths = append(widths, 0)
 			}
-			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+			widths[i] = max(widths[i], displayWidth(c))
 		}
 	}
 	var b strings.Builder
@@ -54,7 +56,7 @@ func (t *table) write(w io.Writer) error {
 			}
 			line.WriteString(c)
 			if i < len(row)-1 {
-				line.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c)))
+				line.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)))
 			}
 		}
 		b.WriteString(strings.TrimRight(line.String(), " "))
@@ -63,6 +65,10 @@ func (t *table) write(w io.Writer) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// displayWidth returns the number of terminal columns s takes: two for
+// a wide (CJK) character, none for a combining mark.
+func displayWidth(s string) int { return runewidth.StringWidth(s) }
 
 // showText returns text from a peer or a server ready to print: cut to
 // proto.MaxNameBytes (with "…" when cut) and escaped for display.

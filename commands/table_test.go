@@ -24,6 +24,34 @@ func TestTableAligns(t *testing.T) {
 	}
 }
 
+// TestTableAlignsWideAndCombining checks that columns line up on a
+// terminal when cells hold wide (CJK) characters, which take two
+// columns, combining marks, which take none, and zero-width characters,
+// which are shown escaped.
+func TestTableAlignsWideAndCombining(t *testing.T) {
+	tb := newTable("NAME", "STATUS")
+	tb.add("李小龍", "online")   // 3 wide characters: 6 columns
+	tb.add("Ame\u0301lie", "away") // e + combining acute: 6 columns
+	tb.add("a​b", "busy")     // the zero-width space is escaped: 8 columns
+	var out bytes.Buffer
+	if err := tb.write(&out); err != nil {
+		t.Fatal(err)
+	}
+	want := "NAME      STATUS\n" +
+		"李小龍    online\n" +
+		"Ame\u0301lie    away\n" +
+		"a\\u200bb  busy\n"
+	if out.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n") {
+		name, _, _ := strings.Cut(line, "  ")
+		if i := strings.LastIndex(line, " ") + 1; displayWidth(line[:i]) != 10 {
+			t.Errorf("%q: the second column starts at column %d, want 10 (%q)", line, displayWidth(line[:i]), name)
+		}
+	}
+}
+
 // Names from peers cannot move the cursor, fake a line or reorder text.
 func TestShowTextEscapes(t *testing.T) {
 	for in, want := range map[string]string{
