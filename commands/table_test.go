@@ -30,9 +30,9 @@ func TestTableAligns(t *testing.T) {
 // which are shown escaped.
 func TestTableAlignsWideAndCombining(t *testing.T) {
 	tb := newTable("NAME", "STATUS")
-	tb.add("李小龍", "online")   // 3 wide characters: 6 columns
+	tb.add("李小龍", "online")        // 3 wide characters: 6 columns
 	tb.add("Ame\u0301lie", "away") // e + combining acute: 6 columns
-	tb.add("a​b", "busy")     // the zero-width space is escaped: 8 columns
+	tb.add("a​b", "busy")          // the zero-width space is escaped: 8 columns
 	var out bytes.Buffer
 	if err := tb.write(&out); err != nil {
 		t.Fatal(err)
