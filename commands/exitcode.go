@@ -49,18 +49,18 @@ var ExitStatus = []struct {
 }{
 	{ExOK, "success"},
 	{ExFailure, "an error that fits no other code"},
-	{ExUsage, "bad flags or arguments, unknown command"},
-	{ExDataErr, "bad input data, or a contact-list change already in effect (already on the list, on the opposite list)"},
+	{ExUsage, "bad flags or arguments (a bad flag value, a flag after the arguments), unknown command"},
+	{ExDataErr, "bad input data (an empty password, a message that is empty, not UTF-8 or over 1 MiB), or a contact-list change already in effect (already on the list, on the opposite list)"},
 	{ExNoInput, "an input file is missing or unreadable (--password-file, --ca-file, --accounts), or the contact or group to change is not there"},
 	{ExNoUser, "unknown account or contact"},
 	{ExNoHost, "cannot reach the server or Passport"},
 	{ExUnavailable, "the contact is offline, declined the file, or left before answering"},
 	{ExCantCreat, "cannot create an output file, or a contact list or the group table is full"},
 	{ExIOErr, "a transfer broke off: cancelled, cut short, or not confirmed"},
-	{ExTempFail, "timeout or temporary server failure (no answer to a file offer within --wait, a stalled transfer): retry later"},
+	{ExTempFail, "timeout or temporary server failure (a --wait-online that ran out, no answer to a file offer within --wait, a stalled transfer): retry later"},
 	{ExProtocol, "protocol error: malformed, unexpected or unsupported server reply"},
 	{ExNoPerm, "authentication failed or signed in elsewhere, or a file transfer peer gave a wrong auth cookie"},
-	{ExConfig, "configuration error: keyring, file permissions, flag values, no password source"},
+	{ExConfig, "configuration error: keyring, file permissions, a bad value in an MSN_ variable, no password source, no HOME"},
 	{ExInterrupted, "interrupted by a signal"},
 }
 
@@ -110,6 +110,8 @@ func protocolCode(err error) (int, bool) {
 		return ExNoPerm, true
 	case errors.Is(err, proto.ErrUnknownUser):
 		return ExNoUser, true
+	case errors.As(err, new(*session.StillOffline)):
+		return ExTempFail, true // --wait-online ran out, as status --wait-online does
 	case errors.Is(err, proto.ErrListState), errors.Is(err, proto.ErrListFull):
 		return listCode(err)
 	case errors.Is(err, proto.ErrNotAllowed):
