@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"io/fs"
+	"net"
 	"strings"
 
 	"msn/commands/session/share"
@@ -12,6 +14,13 @@ import (
 	"msn/proto"
 	"msn/proto/passport"
 )
+
+// plainWord replaces the text of the errors match finds with say, or
+// with what sayFor makes of them when say is "".
+type plainWord struct {
+	match func(error) (string, bool)
+	say   string
+}
 
 // internalPrefixes are the package prefixes Go errors carry for their
 // programmers ("proto: "), which mean nothing to a user; message drops
@@ -24,16 +33,15 @@ var internalPrefixes = []string{
 // plainWords are the sentences msn says for errors whose own text is
 // written for programmers: the error's text is replaced by them where
 // it appears in the message.
-var plainWords = []struct {
-	match func(error) (string, bool)
-	say   string
-}{
+var plainWords = []plainWord{
 	{both(proto.ErrAuthFailed, passport.ErrAuthFailed), "Passport refused the password"},
 	{is(proto.ErrAuthFailed), "the server refused the password"},
 	{is(passport.ErrAuthFailed), "Passport refused the password"},
 	{is(proto.ErrSignedInElsewhere), "the account signed in elsewhere, which ended this session"},
 	{is(context.DeadlineExceeded), "timed out"},
 	{is(keyring.ErrNoStateDir), "no directory for msn's state: set HOME or XDG_STATE_HOME"},
+	{netOpError, ""},
+	{pathError, ""},
 	{as[x509.UnknownAuthorityError](), "the server's certificate is signed by an unknown authority"},
 	{as[x509.HostnameError](), "the server's certificate is for another host name"},
 }
@@ -45,7 +53,7 @@ func message(err error) string {
 	msg := err.Error()
 	for _, w := range plainWords {
 		if text, ok := w.match(err); ok {
-			msg = strings.Replace(msg, text, w.say, 1)
+			msg = strings.Replace(msg, text, w.sayFor(err), 1)
 		}
 	}
 	for _, p := range internalPrefixes {
@@ -53,6 +61,59 @@ func message(err error) string {
 		msg = strings.TrimPrefix(msg, p)
 	}
 	return oneLine(msg)
+}
+
+// sayFor returns the words for err: the fixed ones, or for the network
+// and file errors, what they say without the operation and addresses
+// the message already names.
+func (w plainWord) sayFor(err error) string {
+	if w.say != "" {
+		return w.say
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		if oe.Timeout() {
+			return "timed out"
+		}
+		return innermost(oe.Err).Error()
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Path + ": " + innermost(pe.Err).Error()
+	}
+	return ""
+}
+
+// innermost returns the last error in err's chain.
+func innermost(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
+}
+
+// netOpError matches a failed network operation ("dial tcp ADDR:
+// connect: connection refused"), whose text names what the message
+// already does.
+func netOpError(err error) (string, bool) {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		return oe.Error(), true
+	}
+	return "", false
+}
+
+// pathError matches a failed file operation ("stat FILE: no such file
+// or directory").
+func pathError(err error) (string, bool) {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Error(), true
+	}
+	return "", false
 }
 
 // plainHint returns the advice for the errors every command can meet,

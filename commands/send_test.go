@@ -110,7 +110,7 @@ func TestSwitchboardExitCodes(t *testing.T) {
 		code int
 	}{
 		{&recipientError{email: "bob@example.com", err: proto.ErrOffline}, ExUnavailable},
-		{&recipientError{email: "bob@example.com", err: &session.StillOffline{Err: proto.ErrOffline, Wait: time.Second}}, ExUnavailable},
+		{&recipientError{email: "bob@example.com", err: &session.StillOffline{Err: proto.ErrOffline, Wait: time.Second}}, ExTempFail},
 		{&recipientError{email: "bob@example.com", err: &proto.ServerError{Code: 205}}, ExNoUser},
 		{switchboard.ErrNoAnswer, ExUnavailable},
 		{&switchboard.NAKError{TrID: 3}, ExUnavailable},
