@@ -81,6 +81,7 @@ func (e *Env) openSession(ctx context.Context, account string, so sessionOptions
 	if err != nil {
 		return nil, err
 	}
+	e.warnEndingHolder(ctx, store, account)
 	lo := e.sessionLogin(so, store, account)
 	o.Password, o.Fresh, o.SavePassword = lo.Password, lo.Fresh, lo.SavePassword
 	s, err := session.Open(ctx, e.sessionConfig(store), account, o)
@@ -175,6 +176,7 @@ func (e *Env) stayOnline(ctx context.Context, account string, so sessionOptions,
 	if err := e.promptFirst(ctx, so, store, account); err != nil && !errors.Is(err, errNoPasswordSource) {
 		return nil, err
 	}
+	e.warnEndingHolder(ctx, store, account)
 	setup, cancel := context.WithTimeout(ctx, e.opts.Timeout)
 	defer cancel()
 	opts := e.sessionLogin(so, store, account)
@@ -199,6 +201,20 @@ func (e *Env) stayOnline(ctx context.Context, account string, so sessionOptions,
 		e.Warnf("while hidden nobody can invite you; msn status set online changes that")
 	}
 	return on, nil
+}
+
+// warnEndingHolder says, with --no-share, which command's session the
+// sign-in is about to end, so that nobody wonders who signed in
+// elsewhere.
+func (e *Env) warnEndingHolder(ctx context.Context, store *keyring.Store, account string) {
+	if !e.opts.NoShare {
+		return
+	}
+	cfg := e.sessionConfig(store)
+	cfg.ShareDir = share.Dir(store.Dir())
+	if h, held, _ := session.SharedHolder(ctx, cfg, account); held {
+		e.Warnf("--no-share: this sign-in ends the session %s holds", holderName(h))
+	}
 }
 
 // holderName names the process that holds a shared session: "msn
