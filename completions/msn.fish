@@ -2,7 +2,7 @@
 
 function __fish_msn_no_subcommand --description 'Test if there has been any subcommand yet'
     for i in (commandline -opc)
-        if contains -- $i login logout status set contacts list add remove block unblock allow pending groups group add rename remove profile serve demo send listen notify sendfile recvfile up
+        if contains -- $i login logout status set contacts list add remove block unblock allow pending groups group add rename remove profile serve demo send listen notify sendfile recvfile up version
             return 1
         end
     end
@@ -12,7 +12,7 @@ end
 complete -c msn -n '__fish_msn_no_subcommand' -f -l account -s a -r -d 'the Passport EMAIL to act as (default: the last account that logged in)'
 complete -c msn -n '__fish_msn_no_subcommand' -f -l server -r -d 'dispatch or notification server HOST:PORT'
 complete -c msn -n '__fish_msn_no_subcommand' -f -l nexus -r -d 'Passport nexus URL (https)'
-complete -c msn -n '__fish_msn_no_subcommand' -f -l login-host -r -d 'also allow Passport logins at HOST (repeatable)'
+complete -c msn -n '__fish_msn_no_subcommand' -f -l login-host -r -d 'also allow Passport logins at HOST (repeatable; in the environment, comma-separated)'
 complete -c msn -n '__fish_msn_no_subcommand' -f -l protocol -r -d 'protocol version: msnp8, or msnp7 (MD5 login, weaker)'
 complete -c msn -n '__fish_msn_no_subcommand' -l ca-file -r -d 'also trust the CA certificates in the PEM FILE'
 complete -c msn -n '__fish_msn_no_subcommand' -f -l keyring -r -d 'where secrets are saved: auto, system, file or none'
@@ -21,6 +21,7 @@ complete -c msn -n '__fish_msn_no_subcommand' -f -l json -d 'print JSON, one obj
 complete -c msn -n '__fish_msn_no_subcommand' -f -l quiet -s q -d 'print only errors on stderr'
 complete -c msn -n '__fish_msn_no_subcommand' -f -l debug -d 'print the wire transcript on stderr, secrets redacted'
 complete -c msn -n '__fish_msn_no_subcommand' -f -l allow-private-servers -d 'follow referrals to loopback and private addresses'
+complete -c msn -n '__fish_msn_no_subcommand' -f -l version -d 'print the version of msn and exit'
 complete -c msn -n '__fish_msn_no_subcommand' -f -l no-share -d 'sign in with a session of its own, even when another msn command holds the account\'s session (which that ends)'
 complete -c msn -n '__fish_msn_no_subcommand' -f -l help -s h -d 'show help'
 complete -c msn -n '__fish_seen_subcommand_from login' -f -l help -s h -d 'show help'
@@ -37,6 +38,7 @@ complete -r -c msn -n '__fish_msn_no_subcommand' -a 'status' -d 'show your conta
 complete -c msn -n '__fish_seen_subcommand_from status' -f -l password-stdin -d 'read the password from the first line of stdin'
 complete -c msn -n '__fish_seen_subcommand_from status' -l password-file -r -d 'read the password from the first line of a file only its owner can read'
 complete -c msn -n '__fish_seen_subcommand_from status' -f -l password-command -r -d 'run a shell command and use the first line of its output as the password'
+complete -c msn -n '__fish_seen_subcommand_from status' -f -l online -d 'list only the contacts who are signed in (busy, away and the like count)'
 complete -c msn -n '__fish_seen_subcommand_from status' -f -l watch -s w -d 'keep watching and print every change'
 complete -c msn -n '__fish_seen_subcommand_from status' -f -l wait-online -r -d 'wait until EMAIL is online, then exit 0 (75 when --for passes first)'
 complete -c msn -n '__fish_seen_subcommand_from status' -f -l for -r -d 'stop --watch after DURATION (exit 0), or give up --wait-online after DURATION (exit 75; default --timeout)'
@@ -192,3 +194,5 @@ complete -c msn -n '__fish_seen_subcommand_from up' -f -l for -r -d 'stop after 
 complete -c msn -n '__fish_seen_subcommand_from up' -f -l hidden -d 'appear offline while holding the session'
 complete -c msn -n '__fish_seen_subcommand_from up' -f -l reconnect -d 'sign in again when the server drops the session'
 complete -c msn -n '__fish_seen_subcommand_from up' -f -l status -d 'say which command holds the session, and exit'
+complete -c msn -n '__fish_seen_subcommand_from version' -f -l help -s h -d 'show help'
+complete -r -c msn -n '__fish_msn_no_subcommand' -a 'version' -d 'print the version of msn: module version, VCS revision and Go version'
