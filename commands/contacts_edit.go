@@ -20,10 +20,10 @@ const maxInFlight = 16
 // manyArgs lets a contact-list command take any number of addresses.
 const manyArgs = int(^uint(0) >> 1)
 
-// The help texts of add, remove, block, unblock and allow still say
-// EMAIL: they take several (EMAIL...), which the man page and the
-// completions, generated from these texts, are to say when they are
-// regenerated.
+// TODO(issue 10): the help texts of add, remove, block, unblock and
+// allow still say EMAIL, though they take several (EMAIL...). Changing
+// them means regenerating the man page and the completions (go generate
+// ./man), which are edited elsewhere at the moment.
 
 // contactsAddCommand returns msn contacts add.
 func contactsAddCommand(env *Env) *cli.Command {
