@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -78,16 +77,6 @@ func runWithList(ctx context.Context, env *Env, src passwordSources, fn listFunc
 	err = fn(ctx, s)
 	s.HangUp()
 	return err
-}
-
-// oneEmail returns the single EMAIL argument of c, whose action checked
-// that there is at most one argument.
-func oneEmail(c *cli.Context) (string, error) {
-	email := strings.TrimSpace(c.Args().First())
-	if email == "" {
-		return "", usageErrorf("%s: missing EMAIL", c.Command.Name)
-	}
-	return email, checkAccount(email)
 }
 
 // lookupGroup returns the group called name, or an error with exit 66.

@@ -110,6 +110,10 @@ func (e *Env) explainLoginError(err error) error {
 		return err
 	}
 	switch ExitCode(err) {
+	case ExNoUser:
+		if errors.As(err, new(*proto.MD5AccountError)) {
+			return withHint(err, "an account made for MSNP8 only has no MSNP7 password: try --protocol msnp8")
+		}
 	case ExNoPerm:
 		if le.SavedPassword {
 			return withHint(err, "the saved password was refused; run msn login --save-password to replace it")

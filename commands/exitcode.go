@@ -81,6 +81,9 @@ func ExitCode(err error) int {
 	if errors.As(err, &te) {
 		return te.code
 	}
+	if errors.As(err, new(*notOnListError)) {
+		return ExNoInput // whatever the server answered: 216, or a revival server's 205
+	}
 	if errors.Is(err, context.Canceled) {
 		return ExInterrupted
 	}

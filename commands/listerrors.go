@@ -55,8 +55,7 @@ func explainList(err error, email string, l proto.List) error {
 	case 215:
 		msg = fmt.Sprintf("%s is already on your %s list", email, l.Name())
 	case 216:
-		msg = fmt.Sprintf("%s is not on your %s list", email, l.Name())
-		hint = "msn contacts list shows who is on which list"
+		return &notOnListError{email: email, list: l, err: err}
 	case 219:
 		msg = fmt.Sprintf("%s is on your %s list", email, opposite(l).Name())
 		if l == proto.AllowList {
@@ -70,6 +69,47 @@ func explainList(err error, email string, l proto.List) error {
 		return err
 	}
 	return withHint(&listError{msg: msg, err: err}, hint)
+}
+
+// explainRemoval turns a refusal of the removal of email from list l
+// into a clear message with its exit code. "Not on that list" is 216,
+// or 205 from a revival server for an address with no entry in your
+// lists (transcripts/08 q5): never "no such account" here.
+func explainRemoval(err error, email string, l proto.List) error {
+	if proto.NotOnList(err) {
+		return &notOnListError{email: email, list: l, err: err}
+	}
+	return explainList(err, email, l)
+}
+
+// notOnListError is a change that needs a contact on a list, or in a
+// group, where it is not (exit 66): found in the synced list before
+// anything was sent (err is nil), or in the server's answer to a
+// removal (err).
+type notOnListError struct {
+	email string
+	list  proto.List // the list, when group is ""
+	group string     // the group's name
+	err   error
+}
+
+// Error says where the contact is not.
+func (e *notOnListError) Error() string {
+	if e.group != "" {
+		return fmt.Sprintf("%s is not in group %s", e.email, quote(e.group))
+	}
+	return fmt.Sprintf("%s is not on your %s list", e.email, e.list.Name())
+}
+
+// Unwrap returns the server's answer, or nil.
+func (e *notOnListError) Unwrap() error { return e.err }
+
+// Hint says where to look.
+func (e *notOnListError) Hint() string {
+	if e.group != "" {
+		return "msn contacts list --group " + shellQuote(e.group) + " lists that group"
+	}
+	return "msn contacts list shows who is on which list"
 }
 
 // explainGroup turns a refusal of a request about group name into a

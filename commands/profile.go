@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -88,45 +87,99 @@ func profileChangesOf(c *cli.Context) (profileChanges, error) {
 	return ch, nil
 }
 
-// runProfile applies the changes, then prints the profile.
+// runProfile applies the changes, one request at a time in flag order,
+// then prints the profile. At the first failure it stops: the error
+// names the flag, and a line before it says which flags took effect and
+// which were not tried.
 func runProfile(ctx context.Context, env *Env, s *session.Session, ch profileChanges) error {
 	ns := s.NS()
 	name := s.Result.FriendlyName
-	apply := func(c *proto.ListChange, err error) error {
-		// "Already set" is what was asked for.
-		if err != nil && !errors.Is(err, proto.ErrListState) {
-			return err
-		}
-		if c != nil {
-			s.ApplyList(c)
-		}
-		return nil
+	type step struct {
+		flag string
+		do   func() (*proto.ListChange, error)
 	}
+	var steps []step
 	if ch.Name != nil {
-		c, err := ns.SetFriendlyName(ctx, *ch.Name)
-		if err := apply(c, err); err != nil {
-			return fmt.Errorf("profile: --name: %w", err)
-		}
-		name = c.Name
+		steps = append(steps, step{"--name", func() (*proto.ListChange, error) { return ns.SetFriendlyName(ctx, *ch.Name) }})
 	}
 	for _, key := range []string{proto.PhoneHome, proto.PhoneWork, proto.PhoneMobile} {
 		if v, ok := ch.Phones[key]; ok {
-			if err := apply(ns.SetPhone(ctx, key, v)); err != nil {
-				return fmt.Errorf("profile: --phone-%s: %w", phoneNames[key], err)
-			}
+			steps = append(steps, step{"--phone-" + phoneNames[key], func() (*proto.ListChange, error) { return ns.SetPhone(ctx, key, v) }})
 		}
 	}
 	if ch.Privacy != "" {
-		if err := apply(ns.SetPrivacy(ctx, ch.Privacy)); err != nil {
-			return fmt.Errorf("profile: --privacy: %w", err)
-		}
+		steps = append(steps, step{"--privacy", func() (*proto.ListChange, error) { return ns.SetPrivacy(ctx, ch.Privacy) }})
 	}
 	if ch.NotifyOnAdd != nil {
-		if err := apply(ns.SetNotifyOnAdd(ctx, *ch.NotifyOnAdd)); err != nil {
-			return fmt.Errorf("profile: --notify-on-add: %w", err)
+		steps = append(steps, step{"--notify-on-add", func() (*proto.ListChange, error) { return ns.SetNotifyOnAdd(ctx, *ch.NotifyOnAdd) }})
+	}
+	var done []string
+	for i, st := range steps {
+		c, err := st.do()
+		// "Already set" is what was asked for.
+		if err != nil && !errors.Is(err, proto.ErrListState) {
+			var left []string
+			for _, rest := range steps[i+1:] {
+				left = append(left, rest.flag)
+			}
+			if len(done) > 0 || len(left) > 0 {
+				env.errorf("%s", profileProgress(done, left))
+			}
+			return &profileError{flag: st.flag, err: err}
 		}
+		if c != nil {
+			s.ApplyList(c)
+			if st.flag == "--name" {
+				name = c.Name
+			}
+		}
+		done = append(done, st.flag)
 	}
 	return s.WithList(ctx, func(cl *proto.ContactList) error {
 		return printProfile(env, s, name, cl)
 	})
 }
+
+// profileProgress says which flags took effect before one failed, and
+// which were not tried.
+func profileProgress(done, left []string) string {
+	var parts []string
+	switch len(done) {
+	case 0:
+		parts = append(parts, "nothing was changed")
+	case 1:
+		parts = append(parts, done[0]+" was changed")
+	default:
+		parts = append(parts, joinAnd(done)+" were changed")
+	}
+	switch len(left) {
+	case 0:
+	case 1:
+		parts = append(parts, left[0]+" was not tried")
+	default:
+		parts = append(parts, joinAnd(left)+" were not tried")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// joinAnd joins words as "a, b and c".
+func joinAnd(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+// profileError is the failure of one profile flag.
+type profileError struct {
+	flag string
+	err  error
+}
+
+// Error names the flag and says what went wrong.
+func (e *profileError) Error() string {
+	return e.flag + ": " + strings.TrimPrefix(e.err.Error(), "proto: ")
+}
+
+// Unwrap returns the cause, which sets the exit code.
+func (e *profileError) Unwrap() error { return e.err }

@@ -104,3 +104,25 @@ func (e *PrivateAddressError) Error() string {
 
 // Is makes every *PrivateAddressError match ErrBadAddress.
 func (e *PrivateAddressError) Is(target error) bool { return target == ErrBadAddress }
+
+// MD5AccountError is an MSNP7 sign-in refused at its first step, before
+// any credential was sent (911, or an unknown-user code): the server
+// knows no such account, or the account has no MD5 password and can
+// sign in with MSNP8 (Passport) only, which the server does not say
+// apart (transcripts/06 Q6). It matches ErrUnknownUser, and not
+// ErrAuthFailed: no password was refused.
+type MD5AccountError struct {
+	// Email is the account that tried to sign in.
+	Email string
+	// Code is the server's error code.
+	Code int
+}
+
+// Error returns "bob@example.com: no such account, or it cannot sign in
+// with MSNP7".
+func (e *MD5AccountError) Error() string {
+	return e.Email + ": no such account, or it cannot sign in with MSNP7"
+}
+
+// Is makes every *MD5AccountError match ErrUnknownUser.
+func (e *MD5AccountError) Is(target error) bool { return target == ErrUnknownUser }

@@ -34,7 +34,13 @@ func (n *Notification) AddContact(ctx context.Context, list List, email, name st
 }
 
 // RemoveContact takes email off list. On the forward list, a group
-// other than NoGroup removes the contact from that group only.
+// other than NoGroup removes the contact from that group only. A
+// contact who is not on the list is refused with 216 (MSN), or with 205
+// when the address has no entry in any of your lists (the revival
+// server, transcripts/08 q5), which here means "not on the list", not
+// "no such account". A revival server also answers the removal of a
+// contact who has an entry but is not on that list with success
+// (transcripts/08 q4): check the synced list first.
 func (n *Notification) RemoveContact(ctx context.Context, list List, email string, group int) (*ListChange, error) {
 	cmd, err := remCommand(list, email, group)
 	if err != nil {
@@ -48,13 +54,17 @@ func (n *Notification) RemoveContact(ctx context.Context, list List, email strin
 }
 
 // Block moves email onto the block list, taking it off the allow list
-// first if it is there; both commands go out in one write.
+// first; both commands go out in one write. For someone the synced list
+// shows on neither list, AddContact(BlockList) is the same change in
+// one request.
 func (n *Notification) Block(ctx context.Context, email string) (*ListChange, error) {
 	return n.move(ctx, AllowList, BlockList, email)
 }
 
 // Allow moves email onto the allow list, taking it off the block list
-// first if it is there; both commands go out in one write.
+// first; both commands go out in one write. For someone the synced list
+// shows on neither list, AddContact(AllowList) is the same change in
+// one request.
 func (n *Notification) Allow(ctx context.Context, email string) (*ListChange, error) {
 	return n.move(ctx, BlockList, AllowList, email)
 }
@@ -65,9 +75,10 @@ func (n *Notification) Unblock(ctx context.Context, email string) (*ListChange, 
 }
 
 // move removes email from one list and adds it to another, pipelined.
-// "Not on that list" (216) from the removal is expected and ignored.
-// The change returned is the addition: applied to a ContactList, it
-// also clears the other list.
+// "Not on that list" from the removal (216, or 205 from a revival server
+// for an address with no entry in your lists) is expected and ignored:
+// the addition decides. The change returned is the addition: applied to
+// a ContactList, it also clears the other list.
 func (n *Notification) move(ctx context.Context, from, to List, email string) (*ListChange, error) {
 	rem, err := remCommand(from, email, NoGroup)
 	if err != nil {
@@ -80,11 +91,18 @@ func (n *Notification) move(ctx context.Context, from, to List, email string) (*
 	calls := n.c.GoAll(ctx, rem, add)
 	_, remErr := calls[0].Wait(ctx)
 	reply, addErr := calls[1].Wait(ctx)
-	if remErr != nil && !errors.Is(remErr, &ServerError{Code: 216}) {
+	if remErr != nil && !NotOnList(remErr) {
 		return nil, remErr
 	}
 	if addErr != nil {
 		return nil, addErr
 	}
 	return parseAdd(reply)
+}
+
+// NotOnList reports whether err, the answer to a removal (RemoveContact,
+// Unblock), means that the contact is not on that list: 216, or 205
+// from a revival server for an address with no entry in your lists.
+func NotOnList(err error) bool {
+	return errors.Is(err, &ServerError{Code: 216}) || errors.Is(err, &ServerError{Code: 205})
 }

@@ -177,10 +177,12 @@ func (l *login) handshake(ctx context.Context, n *Notification, ticket secret.St
 	}
 	reply, err := calls[2].Wait(ctx)
 	if err != nil {
-		if p == MSNP7 && errors.Is(err, ErrAuthFailed) {
-			// 911 before any credential: the server knows no such
-			// account (or it has no MD5 password).
-			return nil, "", fmt.Errorf("%w: %s", ErrUnknownUser, err)
+		var se *ServerError
+		if p == MSNP7 && errors.As(err, &se) && (errors.Is(se, ErrAuthFailed) || errors.Is(se, ErrUnknownUser)) {
+			// 911 (or an unknown-user code) before any credential:
+			// the server knows no such account, or the account has
+			// no MD5 password.
+			return nil, "", &MD5AccountError{Email: l.cfg.Email, Code: se.Code}
 		}
 		return nil, "", err
 	}

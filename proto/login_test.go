@@ -226,6 +226,8 @@ func TestLoginMSNP7Errors(t *testing.T) {
 	}{
 		{"msnp7_wrong_password.txt", "alice@example.com", ErrAuthFailed},
 		{"msnp7_unknown_user.txt", "nobody@example.com", ErrUnknownUser},
+		{"msnp7_unknown_user_205.txt", "nobody@example.com", ErrUnknownUser},
+		{"msnp7_no_md5_password.txt", "carol@example.com", ErrUnknownUser},
 	} {
 		t.Run(tc.script, func(t *testing.T) {
 			d := msntest.NewDialer()
@@ -234,6 +236,16 @@ func TestLoginMSNP7Errors(t *testing.T) {
 				Password: msntest.Password("wrongpass"), Options: Options{Dial: d.Dial}})
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+			// Refused before any credential: no such account, or no
+			// MD5 password, which the server does not tell apart.
+			var me *MD5AccountError
+			if isMD5 := errors.As(err, &me); isMD5 != (tc.want == ErrUnknownUser) {
+				t.Fatalf("err = %#v: *MD5AccountError %v, want %v", err, isMD5, !isMD5)
+			}
+			if me != nil && (me.Email != tc.email || errors.Is(err, ErrAuthFailed) ||
+				err.Error() != tc.email+": no such account, or it cannot sign in with MSNP7") {
+				t.Fatalf("err = %q (%#v)", err, me)
 			}
 			d.Check(t)
 		})

@@ -67,15 +67,30 @@ func (n *Notification) SetPhone(ctx context.Context, key, value string) (*ListCh
 	if err != nil {
 		return nil, err
 	}
-	// PRP n ver key [value]
-	if len(reply.Args) < 2 {
+	return parsePRPReply(reply, key)
+}
+
+// parsePRPReply reads the answer to "PRP n key [value]": "PRP n ver key
+// [value]", or, from a revival server that keeps no list version for
+// properties (transcripts/08 q6, q7), "PRP n key [value]". A change
+// without a version has Version 0, which leaves a list's version alone.
+func parsePRPReply(reply *Command, key string) (*ListChange, error) {
+	a := reply.Args
+	ver := 0
+	if len(a) >= 1 && a[0] != key {
+		v, err := replyVersion("PRP", a[0])
+		if err != nil {
+			return nil, err
+		}
+		ver, a = v, a[1:]
+	}
+	if len(a) < 1 {
 		return nil, protocolErrorf("PRP: too few fields")
 	}
-	ver, err := replyVersion("PRP", reply.Args[0])
-	if err != nil {
-		return nil, err
+	if a[0] != key {
+		return nil, protocolErrorf("PRP: reply names another property")
 	}
-	return &ListChange{Kind: ChangePhone, Key: reply.Args[1], Value: decodeName(reply.Arg(2)),
+	return &ListChange{Kind: ChangePhone, Key: a[0], Value: decodeName(argOr(a, 1)),
 		Group: NoGroup, Version: ver}, nil
 }
 

@@ -222,7 +222,7 @@ func TestListsAndGroups(t *testing.T) {
 		{"ADD 8 FL bob@example.com Bob 9", "224 8"},
 		{"REM 9 FL bob@example.com 1", "REM 9 FL 4 bob@example.com 1"},
 		{"REM 10 FL bob@example.com 1", "225 10"},
-		{"REM 11 FL nobody@example.com", "216 11"},
+		{"REM 11 FL nobody@example.com", "205 11"},
 		{"ADD 12 FL bad-handle bad", "208 12"},
 		{"REG 13 1 Pals 0", "REG 13 5 1 Pals 0"},
 		{"RMG 14 0", "230 14"},
@@ -340,4 +340,28 @@ func TestLoadAccounts(t *testing.T) {
 	d := w.signIn("dave@example.com")
 	d.send("SYN 9 0")
 	d.expect("SYN 9 1 1 1")
+}
+
+// TestRemoveAsTheRevivalServer: REM of an address with no entry in the
+// lists is 205, and REM from a list the contact is not on succeeds and
+// changes nothing (transcripts/08 q2, q4, q5).
+func TestRemoveAsTheRevivalServer(t *testing.T) {
+	w := newWorld(t, server.Config{})
+	a := w.signIn("alice@example.com")
+	steps := [][2]string{
+		{"REM 5 AL carol@example.com", "205 5"},
+		{"REM 6 FL nobody@example.com", "205 6"},
+		{"REM 7 BL bob@example.com", "REM 7 BL 2 bob@example.com"},
+		{"SYN 8 1", "SYN 8 2 1 1"},
+		{"", "GTC A"},
+		{"", "BLP AL"},
+		{"", "LSG 0 Other%20Contacts 0"},
+		{"", "LST bob@example.com Bob 11 0"},
+	}
+	for _, s := range steps {
+		if s[0] != "" {
+			a.send(s[0])
+		}
+		a.expect(s[1])
+	}
 }

@@ -116,7 +116,10 @@ func (n *nsConn) addFL(trid string, target *user, e *entry, name string, group i
 	return true
 }
 
-// rem handles "REM trid list handle [group]".
+// rem handles "REM trid list handle [group]". As on the revival server
+// (transcripts/08 q2, q4, q5), an address with no entry in the user's
+// lists is 205, and removing someone who has an entry from a list they
+// are not on succeeds with a new version and changes nothing.
 func (n *nsConn) rem(trid string, args []string) bool {
 	if len(args) >= 1 && args[0] == "RL" {
 		return false
@@ -127,8 +130,16 @@ func (n *nsConn) rem(trid string, args []string) bool {
 	}
 	u := n.u
 	e := u.entries[h]
-	if e == nil || e.lists&bit == 0 {
-		n.errLine(216, trid)
+	if e == nil {
+		n.errLine(205, trid)
+		return true
+	}
+	if e.lists&bit == 0 {
+		line := "REM " + trid + " " + l + " " + u.bump() + " " + h
+		if l == "FL" && len(args) >= 3 {
+			line += " " + args[2]
+		}
+		n.send(line)
 		return true
 	}
 	if l == "FL" && len(args) >= 3 {
