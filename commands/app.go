@@ -59,6 +59,7 @@ func NewAppWithEnv(env *Env) *cli.App {
 	}
 	installUsageErrors(app)
 	recordCommandNames(app, env)
+	installCompletion(app, env)
 	return app
 }
 
