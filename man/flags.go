@@ -1,7 +1,6 @@
 package man
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -74,6 +73,9 @@ func placeholder(path string, f cli.Flag) string {
 	if c := commands.FlagChoices(path, f.Names()[0]); len(c) > 0 {
 		return strings.Join(c, "|")
 	}
+	if strings.HasSuffix(f.Names()[0], "command") {
+		return "CMD"
+	}
 	switch f.(type) {
 	case *cli.DurationFlag:
 		return "DURATION"
@@ -119,13 +121,12 @@ func defaultOf(d cli.DocGenerationFlag) string {
 // variables msn reads or sets.
 func environment(r *roff, app *cli.App) {
 	type use struct {
-		flag  string
-		paths []string
-		usage string
+		flag, usage string
+		where       []string
 	}
 	var order []string
 	uses := map[string]*use{}
-	add := func(path string, flags []cli.Flag) {
+	add := func(where string, flags []cli.Flag) {
 		for _, f := range visibleFlags(flags) {
 			d := f.(cli.DocGenerationFlag)
 			for _, env := range d.GetEnvVars() {
@@ -135,25 +136,25 @@ func environment(r *roff, app *cli.App) {
 					uses[env] = u
 					order = append(order, env)
 				}
-				if path != "" {
-					u.paths = append(u.paths, path)
+				if len(u.where) == 0 || !strings.HasPrefix(u.where[0], "the ") {
+					u.where = append(u.where, where)
 				}
 			}
 		}
 	}
-	add("", app.Flags)
-	walk(app.Commands, nil, func(path []string, cmd *cli.Command) { add(strings.Join(path, " "), cmd.Flags) })
+	add("the global option", app.Flags)
+	add("the password option", commands.PasswordFlags())
+	walk(app.Commands, nil, func(path []string, cmd *cli.Command) {
+		add("`"+strings.Join(path, " ")+"`", cmd.Flags)
+	})
 	prose(r, environmentIntro)
 	for _, env := range order {
 		u := uses[env]
 		r.request("TP")
 		r.line(bold(env))
-		where := "the global option"
-		switch n := len(u.paths); {
-		case n > 3:
-			where = fmt.Sprintf("the option of `%s` and of the %d other commands that take it", u.paths[0], n-1)
-		case n > 0:
-			where = "the option of `" + strings.Join(u.paths, "`, `") + "`"
+		where := u.where[0]
+		if !strings.HasPrefix(where, "the ") {
+			where = "the option of " + strings.Join(u.where, ", ")
 		}
 		r.text("Sets `--" + u.flag + "`, " + where + ": " + strings.TrimSuffix(u.usage, ".") + ".")
 	}

@@ -36,6 +36,9 @@ func Page(app *cli.App) (string, error) {
 	r.request("SH", "GLOBAL OPTIONS")
 	prose(r, globalOptions)
 	flagList(r, "", app.Flags)
+	r.request("SH", "PASSWORD OPTIONS")
+	prose(r, passwordOptions)
+	flagList(r, "", commands.PasswordFlags())
 	r.request("SH", "COMMANDS")
 	walk(app.Commands, nil, func(path []string, cmd *cli.Command) { command(r, app.Name, path, cmd) })
 	r.request("SH", "ENVIRONMENT")
@@ -151,7 +154,29 @@ func command(r *roff, prog string, path []string, cmd *cli.Command) {
 		r.request("PP")
 		r.text("Subcommands: " + strings.Join(subs, ", ") + ".")
 	}
-	flagList(r, strings.Join(path, " "), cmd.Flags)
+	own, password := splitPasswordFlags(cmd.Flags)
+	if len(password) > 0 {
+		r.request("PP")
+		r.text("Password options: " + strings.Join(password, ", ") + " (see PASSWORD OPTIONS).")
+	}
+	flagList(r, strings.Join(path, " "), own)
+}
+
+// splitPasswordFlags returns the flags of a command but the password
+// options, and the names of those it takes, in bold markup.
+func splitPasswordFlags(flags []cli.Flag) (own []cli.Flag, password []string) {
+	shared := map[string]bool{}
+	for _, f := range commands.PasswordFlags() {
+		shared[f.Names()[0]] = true
+	}
+	for _, f := range flags {
+		if shared[f.Names()[0]] {
+			password = append(password, "`--"+f.Names()[0]+"`")
+		} else {
+			own = append(own, f)
+		}
+	}
+	return own, password
 }
 
 // sentence makes a usage phrase a sentence: a capital first letter and a

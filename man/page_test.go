@@ -30,7 +30,7 @@ func page(t *testing.T) string {
 func TestPageSections(t *testing.T) {
 	p := page(t)
 	at := -1
-	for _, sec := range []string{"NAME", "SYNOPSIS", "DESCRIPTION", "GLOBAL OPTIONS", "COMMANDS",
+	for _, sec := range []string{"NAME", "SYNOPSIS", "DESCRIPTION", "GLOBAL OPTIONS", "PASSWORD OPTIONS", "COMMANDS",
 		"ENVIRONMENT", "FILES", "EXIT STATUS", "EXAMPLES", "SECURITY", "SEE ALSO"} {
 		i := strings.Index(p, "\n.SH \""+sec+"\"\n")
 		if i < 0 {

@@ -37,6 +37,17 @@ const globalOptions = `
 These go between msn and the command.
 `
 
+// passwordOptions introduces the options every command that may sign in
+// takes.
+const passwordOptions = `
+Every command that may sign in takes these, after the command. A password
+never travels as an option value. It comes from, in order: ` + "`--password-stdin`" + `,
+` + "`--password-file`" + `, ` + "`--password-command`" + ` (run with sh -c), the keyring (after
+` + "`msn login --save-password`" + `), and last a prompt without echo when standard
+input is a terminal. With none of these, msn exits 78 instead of waiting.
+A cached Passport ticket, or a shared session, needs no password at all.
+`
+
 // environmentIntro comes before the variables of the options.
 const environmentIntro = `
 Each of these sets the default of an option; the option on the command
