@@ -158,9 +158,10 @@ permission on with exit 78.
 nexus' domain, or one allowed with ` + "`--login-host`" + `. The messaging connection
 itself is plain TCP: messages, contact lists and addresses can be read
 by anyone on the path.
-- MSNP7 (` + "`--protocol msnp7`" + `) logs in with an MD5 hash of a challenge and the
-password sent over that plain TCP connection: anyone who sees it can try
-to guess the password offline. It is used only when asked for.
+- MSNP7 (` + "`--protocol msnp7`" + `) logs in by sending, over that plain TCP
+connection, the MD5 hash of a server challenge joined to the password:
+anyone who records it can try to guess the password offline. It is used
+only when asked for.
 - The sockets of shared sessions are usable only by the same user: their
 directory is 0700, the socket 0600, and each end checks the other's user
 id. Where that cannot be checked, sessions are not shared.
@@ -170,7 +171,7 @@ refused unless ` + "`--allow-private-servers`" + ` is given.
 
 // seeAlso names related pages.
 const seeAlso = `
-sysexits(3), sh(1), secret-tool(1), sha256sum(1)
+` + "`sysexits`" + `(3), ` + "`sh`" + `(1), ` + "`secret-tool`" + `(1), ` + "`sha256sum`" + `(1)
 
 The README of msn covers the protocol decisions, performance and the
 shared sessions in more depth.
