@@ -43,27 +43,8 @@ type completion struct {
 // would for several command lines, and checks COMPREPLY.
 func TestBashCompletion(t *testing.T) {
 	bash := requireBash(t)
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	state := filepath.Join(dir, "state")
-	work := filepath.Join(dir, "work")
-	for _, d := range []string{bin, filepath.Join(work, "mail")} {
-		if err := os.MkdirAll(d, 0o700); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(work, "main.txt"), nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(self, filepath.Join(bin, "msn")); err != nil {
-		t.Fatal(err)
-	}
-	cacheContacts(t, filepath.Join(state, "msn"), "alice@example.com", "bob@example.com", "carol@example.com")
-	script := filepath.Join(dir, "msn.bash")
+	work, env := fixture(t)
+	script := filepath.Join(t.TempDir(), "msn.bash")
 	if err := os.WriteFile(script, []byte(completions.Bash("msn")), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -78,10 +59,7 @@ func TestBashCompletion(t *testing.T) {
 		{words: []string{"msn", ""}},
 		{words: []string{"msn", "sendfile", "bob@example.com", "ma"}},
 	}
-	got := runBash(t, bash, work, []string{
-		"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH"),
-		"XDG_STATE_HOME=" + state, "MSN_ACCOUNT=", "MSN_SERVER=", asMSN + "=1",
-	}, script, cases)
+	got := runBash(t, bash, work, env, script, cases)
 
 	globals := got[0]
 	for _, want := range []string{"--account", "--keyring", "--protocol", "--json", "--no-share"} {
@@ -111,23 +89,66 @@ func TestBashCompletion(t *testing.T) {
 	expect(t, "msn sendfile bob@example.com ma<TAB>", got[7], "mail", "main.txt")
 }
 
-// requireBash returns bash once bash-completion is there. Outside CI a
-// missing package skips the test; in CI, where .ci/run installs it, it
-// fails it.
+// fixture makes a directory to complete in (with a file main.txt and a
+// directory mail), a state directory with a cached contact list of the
+// default account alice (bob and carol), and the test binary as msn in
+// PATH; it returns the directory and the environment to add.
+func fixture(t *testing.T) (work string, env []string) {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	state := filepath.Join(dir, "state")
+	work = filepath.Join(dir, "work")
+	for _, d := range []string{bin, filepath.Join(work, "mail")} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(work, "main.txt"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(self, filepath.Join(bin, "msn")); err != nil {
+		t.Fatal(err)
+	}
+	cacheContacts(t, filepath.Join(state, "msn"), "alice@example.com", "bob@example.com", "carol@example.com")
+	return work, []string{
+		"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH"),
+		"XDG_STATE_HOME=" + state, "MSN_ACCOUNT=", "MSN_SERVER=", asMSN + "=1",
+	}
+}
+
+// requireBash returns bash once bash-completion is there.
 func requireBash(t *testing.T) string {
 	t.Helper()
-	bash, err := exec.LookPath("bash")
-	if err == nil {
-		_, err = os.Stat(bashCompletion)
+	bash := requireTool(t, "bash", "bash")
+	if _, err := os.Stat(bashCompletion); err != nil {
+		need(t, "bash-completion", err)
 	}
-	if err == nil {
-		return bash
+	return bash
+}
+
+// requireTool returns the path of program name, from Debian package pkg.
+func requireTool(t *testing.T, name, pkg string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		need(t, pkg, err)
 	}
+	return path
+}
+
+// need stops a test that lacks Debian package pkg: outside CI it skips
+// it, and in CI, where .ci/run installs the package, it fails it.
+func need(t *testing.T, pkg string, err error) {
+	t.Helper()
 	if os.Getenv("CI") != "" {
-		t.Fatalf("bash and the bash-completion package are needed (%v); .ci/run installs them", err)
+		t.Fatalf("the Debian package %s is needed (%v); .ci/run installs it", pkg, err)
 	}
-	t.Skipf("bash and the bash-completion package are needed: %v", err)
-	return ""
+	t.Skipf("the Debian package %s is needed: %v", pkg, err)
 }
 
 // cacheContacts saves a contact list of account with contacts on its
