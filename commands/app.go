@@ -56,6 +56,7 @@ func NewAppWithEnv(env *Env) *cli.App {
 	}
 	installUsageErrors(app, env)
 	recordCommandNames(app, env)
+	installCompletion(app, env)
 	return app
 }
 

@@ -31,15 +31,11 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	fish, err := completions.Fish(commands.NewApp())
-	if err != nil {
-		return err
-	}
 	files := map[string]string{
 		"man/msn.1":            page,
 		"completions/msn.bash": completions.Bash("msn"),
 		"completions/_msn":     completions.Zsh("msn"),
-		"completions/msn.fish": fish,
+		"completions/msn.fish": completions.Fish("msn"),
 	}
 	for name, text := range files {
 		if err := os.WriteFile(filepath.Join(root, name), []byte(text), 0o644); err != nil {
