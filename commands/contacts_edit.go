@@ -20,23 +20,19 @@ const maxInFlight = 16
 // manyArgs lets a contact-list command take any number of addresses.
 const manyArgs = int(^uint(0) >> 1)
 
-// TODO(issue 10): the help texts of add, remove, block, unblock and
-// allow still say EMAIL, though they take several (EMAIL...). Changing
-// them means regenerating the man page and the completions (go generate
-// ./man), which are edited elsewhere at the moment.
-
 // contactsAddCommand returns msn contacts add.
 func contactsAddCommand(env *Env) *cli.Command {
 	return &cli.Command{
 		Name:      "add",
-		Usage:     "add EMAIL to your forward list (as a contact) and your allow list",
-		ArgsUsage: "EMAIL",
+		Usage:     "add each EMAIL to your forward list (as a contact) and your allow list",
+		ArgsUsage: "EMAIL...",
 		Description: "Adding an account that does not exist exits 67, adding someone who is already a " +
 			"contact exits 65, and a full list exits 73. With --group, a contact already on the " +
-			"forward list is added to one more group.",
+			"forward list is added to one more group. Several addresses are changed in one session; " +
+			"each failure is reported with its address, and the first one sets the exit status.",
 		Flags: append(passwordFlags(),
-			&cli.StringFlag{Name: "group", Aliases: []string{"g"}, Usage: "put the contact in group NAME"},
-			&cli.StringFlag{Name: "nick", Usage: "the name to store for the contact (default: the address)"},
+			&cli.StringFlag{Name: "group", Aliases: []string{"g"}, Usage: "put the contacts in group NAME"},
+			&cli.StringFlag{Name: "nick", Usage: "the name to store for the contact (default: the address); one EMAIL only"},
 		),
 		Action: listAction(env, manyArgs, func(c *cli.Context) (listFunc, error) {
 			emails, err := emailArgs(c)
@@ -164,12 +160,13 @@ func addContact(ctx context.Context, s *session.Session, email string, group int
 func contactsRemoveCommand(env *Env) *cli.Command {
 	return &cli.Command{
 		Name:      "remove",
-		Usage:     "remove EMAIL from your forward list (or, with --group, from one group)",
-		ArgsUsage: "EMAIL",
-		Description: "Removing someone who is not a contact exits 66. The allow and block lists are " +
-			"left alone: use unblock or block for those.",
+		Usage:     "remove each EMAIL from your forward list (or, with --group, from one group)",
+		ArgsUsage: "EMAIL...",
+		Description: "Removing someone who is not a contact exits 66, and nothing is sent. The allow and " +
+			"block lists are left alone: use unblock or block for those. Several addresses are changed " +
+			"in one session; each failure is reported with its address, and the first one sets the exit status.",
 		Flags: append(passwordFlags(),
-			&cli.StringFlag{Name: "group", Aliases: []string{"g"}, Usage: "remove the contact from group NAME only"},
+			&cli.StringFlag{Name: "group", Aliases: []string{"g"}, Usage: "remove the contacts from group NAME only"},
 		),
 		Action: listAction(env, manyArgs, func(c *cli.Context) (listFunc, error) {
 			emails, err := emailArgs(c)
@@ -223,7 +220,7 @@ func contactsMoveCommand(env *Env, name, usage string) *cli.Command {
 	return &cli.Command{
 		Name:      name,
 		Usage:     usage,
-		ArgsUsage: "EMAIL",
+		ArgsUsage: "EMAIL...",
 		Flags:     passwordFlags(),
 		Action: listAction(env, manyArgs, func(c *cli.Context) (listFunc, error) {
 			emails, err := emailArgs(c)
@@ -357,7 +354,7 @@ func forEachContact(ctx context.Context, env *Env, s *session.Session, change st
 			failed = append(failed, r.err)
 			if env.opts.JSON {
 				if err := env.printJSON(map[string]any{"type": "contact-error", "account": s.Account, "change": change,
-					"email": emails[i], "error": oneLine(r.err.Error()), "exit_code": ExitCode(r.err)}); err != nil {
+					"email": emails[i], "message": message(r.err), "code": ExitCode(r.err)}); err != nil {
 					return err
 				}
 			}

@@ -19,7 +19,7 @@ var errSessionEnded = errors.New("the server ended the session")
 // interrupt: exit 0), limit passes (exit 0) or the session ends.
 func (p *statusPrinter) watch(ctx context.Context, s *session.Session, board *session.Presence, rows []presenceRow, limit time.Duration) error {
 	for _, r := range rows {
-		p.width = max(p.width, len([]rune(showText(r.Email))))
+		p.width = max(p.width, displayWidth(showText(r.Email)))
 	}
 	if err := p.snapshot(rows); err != nil {
 		return err
