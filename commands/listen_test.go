@@ -55,16 +55,7 @@ func TestListenUnknownContentType(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out, wait := w.listen(ctx, "bob@example.com", listenOptions{Count: 2, Typing: true})
-	alice := w.peer(t, "alice@example.com")
-	defer alice.close()
-	sb, err := switchboard.Open(ctx, alice.res.NS, switchboard.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	if err := sb.Invite(ctx, "bob@example.com"); err != nil {
-		t.Fatal(err)
-	}
+	sb := w.aliceTalksToBob(ctx, t)
 	if err := sb.SendTyping(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -91,16 +82,7 @@ func TestListenTypingJSON(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out, wait := w.listenJSON(ctx, "bob@example.com", listenOptions{Count: 1, Typing: true})
-	alice := w.peer(t, "alice@example.com")
-	defer alice.close()
-	sb, err := switchboard.Open(ctx, alice.res.NS, switchboard.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	if err := sb.Invite(ctx, "bob@example.com"); err != nil {
-		t.Fatal(err)
-	}
+	sb := w.aliceTalksToBob(ctx, t)
 	if err := sb.SendTyping(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -183,4 +165,21 @@ func TestListenLeavesEmptyConversations(t *testing.T) {
 	if got := strings.Count(out.String(), "alice@example.com: hi\n"); got != n {
 		t.Errorf("listen printed %d messages, want %d", got, n)
 	}
+}
+
+// aliceTalksToBob signs alice in and opens a conversation with bob,
+// both closed at the end of the test.
+func (w *testWorld) aliceTalksToBob(ctx context.Context, t *testing.T) *switchboard.Switchboard {
+	t.Helper()
+	alice := w.peer(t, "alice@example.com")
+	t.Cleanup(alice.close)
+	sb, err := switchboard.Open(ctx, alice.res.NS, switchboard.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	if err := sb.Invite(ctx, "bob@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	return sb
 }
