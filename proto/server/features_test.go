@@ -239,12 +239,7 @@ func TestListsAndGroups(t *testing.T) {
 		{"", "LSG 0 Other%20Contacts 0"},
 		{"", "LST bob@example.com Bob 11 0"},
 	}
-	for _, s := range steps {
-		if s[0] != "" {
-			a.send(s[0])
-		}
-		a.expect(s[1])
-	}
+	a.exchange(steps)
 	a.send("ADD 22 RL bob@example.com bob@example.com")
 	a.expectClosed()
 }
@@ -358,10 +353,5 @@ func TestRemoveAsTheRevivalServer(t *testing.T) {
 		{"", "LSG 0 Other%20Contacts 0"},
 		{"", "LST bob@example.com Bob 11 0"},
 	}
-	for _, s := range steps {
-		if s[0] != "" {
-			a.send(s[0])
-		}
-		a.expect(s[1])
-	}
+	a.exchange(steps)
 }

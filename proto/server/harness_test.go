@@ -155,6 +155,18 @@ func (c *client) expect(want string) {
 	}
 }
 
+// exchange sends each step's line, when it has one, then expects its
+// reply: {"", reply} is a line the server sends unasked.
+func (c *client) exchange(steps [][2]string) {
+	c.t.Helper()
+	for _, s := range steps {
+		if s[0] != "" {
+			c.send(s[0])
+		}
+		c.expect(s[1])
+	}
+}
+
 // expectPrefix reads a line starting with prefix and returns the rest.
 func (c *client) expectPrefix(prefix string) string {
 	c.t.Helper()
