@@ -33,7 +33,8 @@ func serveCommand(env *Env) *cli.Command {
 		Name:  "serve",
 		Usage: "run a local MSN server (MSNP7 and MSNP8, Passport over HTTPS) until interrupted",
 		Description: "Prints the addresses it listens on (ns, ds, sb, nexus, login) and the path of its CA certificate, " +
-			"one per line, or one JSON object with --json. Point clients at it with --server, --nexus and --ca-file.",
+			"and with --demo the demo accounts and their throwaway passwords, one per line, or one JSON object " +
+			"with --json. Point clients at it with --server, --nexus and --ca-file.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "listen", Value: "127.0.0.1", Usage: "listen on this host (ports are chosen by the system)"},
 			&cli.StringFlag{Name: "accounts", TakesFile: true, Usage: "load accounts from a JSON file: [{\"email\", \"password\", \"name\"}]"},
