@@ -2,6 +2,8 @@ module msn
 
 go 1.26.8
 
+toolchain go1.27.3
+
 require (
 	github.com/godbus/dbus/v5 v5.2.2
 	github.com/mattn/go-runewidth v0.0.31

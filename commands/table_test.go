@@ -32,7 +32,7 @@ func TestTableAlignsWideAndCombining(t *testing.T) {
 	tb := newTable("NAME", "STATUS")
 	tb.add("李小龍", "online")        // 3 wide characters: 6 columns
 	tb.add("Ame\u0301lie", "away") // e + combining acute: 6 columns
-	tb.add("a​b", "busy")          // the zero-width space is escaped: 8 columns
+	tb.add("a\u200bb", "busy")     // the zero-width space is escaped: 8 columns
 	var out bytes.Buffer
 	if err := tb.write(&out); err != nil {
 		t.Fatal(err)

@@ -117,14 +117,6 @@ func TestReceiveAuthRejected(t *testing.T) {
 	}
 }
 
-// streamCase is a scripted data phase after a good handshake.
-type streamCase struct {
-	name   string
-	fil    int64
-	stream []byte
-	close  bool // close after the stream (else wait for the receiver's answer)
-}
-
 func TestReceiveBlocks(t *testing.T) {
 	abc := []byte("abcdefghij")
 	big := pattern(70000)
