@@ -98,7 +98,9 @@ func (r *Reader) begin() error {
 		}
 	}
 	r.armed = true
-	return r.dl.SetReadDeadline(time.Now().Add(StallTimeout))
+	// A failure here (a closed connection) shows in the next read.
+	_ = r.dl.SetReadDeadline(time.Now().Add(StallTimeout))
+	return nil
 }
 
 // read reads one command; see Read.
