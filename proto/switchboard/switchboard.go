@@ -173,13 +173,17 @@ func (sb *Switchboard) Leave(ctx context.Context) error {
 	return sb.Close()
 }
 
-// intercept handles the switchboard's goodbye and names the message of a
-// NAK answering an AckNegative send, before the NAK completes its call.
+// intercept handles the switchboard's goodbye, judges whether an ACK
+// found anyone to receive its message, and names the message of a NAK
+// answering an AckNegative send, before the ACK or NAK completes its
+// call.
 func (sb *Switchboard) intercept(cmd *proto.Command) bool {
 	switch cmd.Verb {
 	case "OUT":
 		sb.c.Fail(nil)
 		return true
+	case "ACK":
+		sb.judgeAck(cmd)
 	case "NAK":
 		if m, ok := sb.untrackNegative(sb.c.Pending(cmd.TrID)); ok {
 			sb.inviteUndelivered(m)
