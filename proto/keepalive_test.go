@@ -1,7 +1,9 @@
 package proto
 
 import (
+	"context"
 	"errors"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -69,4 +71,32 @@ close
 	}
 	n.Logout(t.Context())
 	d.Check(t)
+}
+
+// A server that stops reading holds the ping's write; the keep-alive
+// still notices within the interval plus the wait, as a silent server.
+func TestKeepAliveNotBlockedByAStalledWrite(t *testing.T) {
+	client, server := net.Pipe() // nobody reads the server end
+	defer server.Close()
+	const interval, wait = 50 * time.Millisecond, 50 * time.Millisecond
+	n := newNotification(client, MSNP8, Options{KeepAlive: interval, KeepAliveWait: wait}, ReferralPolicy{})
+	defer n.Close()
+	stalled := make(chan error, 1)
+	go func() { // a write that stalls and holds the line for WriteTimeout
+		stalled <- n.c.Send(context.Background(), &Command{Verb: "CHG", HasTrID: true, Args: []string{"NLN"}})
+	}()
+	start := time.Now()
+	n.startKeepAlive()
+	select {
+	case <-n.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("keep-alive waited behind the stalled write")
+	}
+	if took := time.Since(start); took > interval+wait+time.Second {
+		t.Fatalf("noticed after %v", took)
+	}
+	if err := n.Err(); !errors.Is(err, ErrServerSilent) {
+		t.Fatalf("Err = %v, want ErrServerSilent", err)
+	}
+	<-stalled
 }

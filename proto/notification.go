@@ -115,16 +115,18 @@ func (n *Notification) Ping(ctx context.Context) error {
 }
 
 // startKeepAlive pings every Options.KeepAlive while the connection is
-// up. A ping that cannot be written, or whose answer does not come,
-// within Options.KeepAliveWait fails the connection with ErrServerSilent
-// (a temporary failure): a silent server is noticed within KeepAlive
-// plus KeepAliveWait. The goroutine ends with the connection.
+// up. A ping that cannot be written (a stalled write holds the line, or
+// the server does not read it), or whose answer does not come, within
+// Options.KeepAliveWait fails the connection with ErrServerSilent (a
+// temporary failure): a silent server is noticed within KeepAlive plus
+// KeepAliveWait. The goroutine ends with the connection.
 func (n *Notification) startKeepAlive() {
 	if n.opts.KeepAlive <= 0 {
 		return
 	}
 	n.keepDone = make(chan struct{})
 	wait := n.opts.keepAliveWait()
+	silent := fmt.Errorf("%w (no answer to a keep-alive ping within %v)", ErrServerSilent, wait)
 	go func() {
 		defer close(n.keepDone)
 		t := time.NewTimer(n.opts.KeepAlive)
@@ -134,11 +136,11 @@ func (n *Notification) startKeepAlive() {
 			case <-n.c.Done():
 				return
 			case <-t.C:
-				ctx, cancel := context.WithTimeout(context.Background(), wait)
+				ctx, cancel := context.WithTimeoutCause(context.Background(), wait, silent)
 				err := n.Ping(ctx)
 				cancel()
 				if err != nil && n.c.Err() == nil {
-					n.c.Fail(fmt.Errorf("%w (no answer to a keep-alive ping within %v)", ErrServerSilent, wait))
+					n.c.Fail(silent)
 				}
 				t.Reset(n.opts.KeepAlive)
 			}

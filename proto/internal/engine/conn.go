@@ -297,7 +297,8 @@ func (c *Conn) unlock() { <-c.wlock }
 // ends by the earlier of ctx's deadline and WriteTimeout, and when ctx is
 // cancelled. Nothing is sent when ctx has ended before the write starts;
 // a write that failed part way leaves the stream out of step, so it fails
-// the connection.
+// the connection: with ctx's cause when ctx ended, with ErrServerSilent
+// when WriteTimeout ran out.
 func (c *Conn) write(ctx context.Context, cmds []*Command) error {
 	if err := c.lock(ctx); err != nil {
 		return err
@@ -326,10 +327,16 @@ func (c *Conn) write(ctx context.Context, cmds []*Command) error {
 		c.bw.Write(cmd.encode()) // a failure is sticky: Flush reports it
 	}
 	if err := c.bw.Flush(); err != nil {
-		if cerr := ctx.Err(); cerr != nil {
-			err = cerr
+		var ne net.Error
+		switch {
+		case ctx.Err() != nil:
+			err = fmt.Errorf("proto: write: %w", context.Cause(ctx))
+		case errors.As(err, &ne) && ne.Timeout():
+			// WriteTimeout ran out: the server stopped reading.
+			err = fmt.Errorf("%w: a write did not complete within %v", ErrServerSilent, WriteTimeout)
+		default:
+			err = fmt.Errorf("proto: write: %w", err)
 		}
-		err = fmt.Errorf("proto: write: %w", err)
 		c.Fail(err)
 		return err
 	}
