@@ -17,7 +17,8 @@ var (
 	// the message may or may not have been delivered.
 	ErrUnconfirmed = errors.New("proto: message not acknowledged")
 	// ErrNoAnswer means an invited contact did not join within
-	// JoinTimeout.
+	// Options.JoinWait while the switchboard went on answering (see
+	// Invite).
 	ErrNoAnswer = errors.New("proto: contact did not join the conversation")
 	// ErrNoParticipants means nobody else is in the conversation, so a
 	// message would reach no one.
