@@ -208,3 +208,24 @@ func TestSwitchboardCutLineIsTheNetwork(t *testing.T) {
 	}
 	check()
 }
+
+// A malformed acknowledgement fails the message's wait at once, as a
+// protocol error, rather than at the end of AckWait.
+func TestMalformedAckFailsTheSendAtOnce(t *testing.T) {
+	sb, check := openSB(t, bobJoins+msgHi+"S: raw \"ACK 3 \\x01\\r\\n\"\nC: OUT\nC: EOF\n", Options{AckWait: time.Minute})
+	ctx := msntest.Context(t)
+	if err := sb.Invite(ctx, "bob@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := sb.SendText(ctx, "hi", nil); !errors.Is(err, proto.ErrProtocol) {
+		t.Fatalf("SendText = %v, want a protocol error", err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Fatalf("the send failed after %v", took)
+	}
+	if err := sb.Err(); err != nil {
+		t.Fatalf("Err = %v: the connection stays up after a malformed line", err)
+	}
+	check()
+}
