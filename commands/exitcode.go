@@ -130,7 +130,8 @@ func protocolCode(err error) (int, bool) {
 		return ExDataErr, true
 	case errors.Is(err, proto.ErrNoPassword):
 		return ExConfig, true
-	case errors.Is(err, proto.ErrServerBusy), errors.Is(err, proto.ErrServerShutdown):
+	case errors.Is(err, proto.ErrServerBusy), errors.Is(err, proto.ErrServerShutdown),
+		errors.Is(err, proto.ErrServerSilent):
 		return ExTempFail, true
 	case errors.Is(err, proto.ErrUnsupportedVersion),
 		errors.Is(err, proto.ErrProtocol), errors.Is(err, proto.ErrBadAddress),

@@ -35,7 +35,11 @@
 // Error replies become *ServerError, which matches the sentinel errors of
 // this package with errors.Is (for example ErrAuthFailed for 911).
 // Malformed or oversized server lines are *ProtocolError, matching
-// ErrProtocol. Errors name no command-line flags: typed errors such as
+// ErrProtocol; a malformed line fails at once the request it may have
+// answered. The network failing is never a protocol error, whatever byte
+// it hits: a connection cut in the middle of a line is ErrCutOff, and a
+// line stalled part way or a keep-alive ping left unanswered is
+// ErrServerSilent, both temporary. Errors name no command-line flags: typed errors such as
 // *VersionError and *PrivateAddressError carry what a caller needs to
 // advise the user. The package never prints and never exits;
 // Options.Debug receives a wire transcript with passwords and tickets

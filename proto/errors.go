@@ -36,6 +36,15 @@ var (
 	ErrClosed = engine.ErrClosed
 	// ErrLineTooLong is returned when a server line exceeds MaxLineLength.
 	ErrLineTooLong = engine.ErrLineTooLong
+	// ErrServerSilent means the server stopped answering: a keep-alive
+	// ping went unanswered within Options.KeepAliveWait, or a line stopped
+	// part way for longer than the reader's stall bound. It is a
+	// temporary failure, not a protocol error.
+	ErrServerSilent = engine.ErrServerSilent
+	// ErrCutOff means the connection ended in the middle of a line or
+	// payload: the network broke, as with a reset. It matches
+	// io.ErrUnexpectedEOF.
+	ErrCutOff = engine.ErrCutOff
 
 	// ErrUnsupportedVersion means the server does not speak the protocol
 	// version that was offered.

@@ -2,6 +2,7 @@ package proto
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
@@ -91,9 +92,10 @@ func (n *Notification) Close() error {
 
 // Logout says goodbye (OUT), waits up to ctx for the server to close the
 // connection, and closes it. The goodbye is written even when ctx has
-// ended, within the engine's write timeout.
+// ended, within the engine's short goodbye bound, so that a server that
+// does not read never holds up the exit for long.
 func (n *Notification) Logout(ctx context.Context) error {
-	if err := n.c.Send(context.WithoutCancel(ctx), &Command{Verb: "OUT"}); err == nil {
+	if err := n.c.SayGoodbye(&Command{Verb: "OUT"}); err == nil {
 		select {
 		case <-n.c.Done():
 		case <-ctx.Done():
@@ -113,28 +115,34 @@ func (n *Notification) Ping(ctx context.Context) error {
 }
 
 // startKeepAlive pings every Options.KeepAlive while the connection is
-// up; a ping that goes unanswered for a whole period fails the
-// connection. The goroutine ends with the connection.
+// up. A ping that cannot be written (a stalled write holds the line, or
+// the server does not read it), or whose answer does not come, within
+// Options.KeepAliveWait fails the connection with ErrServerSilent (a
+// temporary failure): a silent server is noticed within KeepAlive plus
+// KeepAliveWait. The goroutine ends with the connection.
 func (n *Notification) startKeepAlive() {
 	if n.opts.KeepAlive <= 0 {
 		return
 	}
 	n.keepDone = make(chan struct{})
+	wait := n.opts.keepAliveWait()
+	silent := fmt.Errorf("%w (no answer to a keep-alive ping within %v)", ErrServerSilent, wait)
 	go func() {
 		defer close(n.keepDone)
-		t := time.NewTicker(n.opts.KeepAlive)
+		t := time.NewTimer(n.opts.KeepAlive)
 		defer t.Stop()
 		for {
 			select {
 			case <-n.c.Done():
 				return
 			case <-t.C:
-				ctx, cancel := context.WithTimeout(context.Background(), n.opts.KeepAlive)
+				ctx, cancel := context.WithTimeoutCause(context.Background(), wait, silent)
 				err := n.Ping(ctx)
 				cancel()
 				if err != nil && n.c.Err() == nil {
-					n.c.Fail(protocolErrorf("keep-alive: no answer to ping"))
+					n.c.Fail(silent)
 				}
+				t.Reset(n.opts.KeepAlive)
 			}
 		}
 	}()

@@ -196,14 +196,14 @@ C: PNG
 S: QNG
 C: PNG
 C: EOF
-`, Options{KeepAlive: 40 * time.Millisecond})
+`, Options{KeepAlive: 40 * time.Millisecond, KeepAliveWait: 40 * time.Millisecond})
 	select {
 	case <-n.Done():
 	case <-time.After(5 * time.Second):
 		t.Fatal("keep-alive did not notice the silent server")
 	}
-	if !errors.Is(n.Err(), ErrProtocol) {
-		t.Fatalf("Err = %v", n.Err())
+	if !errors.Is(n.Err(), ErrServerSilent) || errors.Is(n.Err(), ErrProtocol) {
+		t.Fatalf("Err = %v, want ErrServerSilent", n.Err())
 	}
 	d.Check(t)
 }

@@ -24,9 +24,26 @@ type Options struct {
 	// addresses even when the configured server is not one of them.
 	AllowPrivate bool
 	// KeepAlive, when positive, sends a ping that often while the
-	// notification connection is idle, and fails the connection if the
-	// answer does not come within the same period.
+	// notification connection is up, and fails the connection with
+	// ErrServerSilent when the answer does not come within KeepAliveWait:
+	// a server that stops answering is noticed within KeepAlive plus
+	// KeepAliveWait.
 	KeepAlive time.Duration
+	// KeepAliveWait bounds the wait for the answer to a keep-alive ping,
+	// the write of the ping included; zero means DefaultKeepAliveWait.
+	KeepAliveWait time.Duration
+}
+
+// DefaultKeepAliveWait is the wait for the answer to a keep-alive ping
+// when Options.KeepAliveWait is zero.
+const DefaultKeepAliveWait = 15 * time.Second
+
+// keepAliveWait is the wait for a ping's answer in force.
+func (o *Options) keepAliveWait() time.Duration {
+	if o.KeepAliveWait > 0 {
+		return o.KeepAliveWait
+	}
+	return DefaultKeepAliveWait
 }
 
 // DialAddr opens a TCP connection to addr with Dial, under ctx and the

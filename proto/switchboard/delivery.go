@@ -20,7 +20,9 @@ type Delivery struct {
 }
 
 // Wait blocks until the server has acknowledged every part (nil), refused
-// one (*NAKError, matching ErrNotDelivered), stayed silent for Options.AckWait
+// one (*NAKError, matching ErrNotDelivered), acknowledged one after
+// everyone it was sent to had left (*UnreceivedError, matching
+// ErrNotDelivered), stayed silent for Options.AckWait
 // (ErrUnconfirmed), the connection ended (its error), or ctx ended. After
 // a context error the outcome is lost: the message counts as unconfirmed.
 func (d *Delivery) Wait(ctx context.Context) error {
@@ -44,6 +46,9 @@ func (d *Delivery) Wait(ctx context.Context) error {
 		if reply.Verb == "NAK" {
 			return &NAKError{TrID: reply.TrID}
 		}
+		if err := unreceived(call); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -57,7 +62,7 @@ func (d *Delivery) settled() bool {
 	for _, call := range d.calls {
 		select {
 		case <-call.Done():
-			if call.Err != nil || call.Reply.Verb == "NAK" {
+			if call.Err != nil || call.Reply.Verb == "NAK" || unreceived(call) != nil {
 				return true
 			}
 		default:

@@ -20,7 +20,9 @@
 // Undelivered, Malformed, Unknown), passed to Options.Handler on the
 // reader goroutine in wire order. Dialing, the debug transcript and the
 // referral policy come from the notification side, a Notifier: the
-// account's own connection, or a client of a shared session. Error replies
+// account's own connection, or a client of a shared session. A
+// conversation is left with OUT however it ends on this side (Close,
+// Leave, a failure the client detects). Error replies
 // are *proto.ServerError; the errors of conversations and invitations
 // are this package's (ErrNotDelivered, ErrNoAnswer, *CancelError, ...).
 //
@@ -31,6 +33,7 @@
 // notifier.go (what they need of the notification side), preconnect.go
 // (connecting to a predicted switchboard while the referral comes),
 // events.go (the events), errors.go; sending: send.go, delivery.go,
+// ackrule.go (whether an ACK found anyone to receive the message),
 // sender.go, negative.go (naming the message of a NAK), text.go,
 // textformat.go and split.go (plain-text messages and their format),
 // typing.go; receiving: receive.go (a MSG as an event); invitations:

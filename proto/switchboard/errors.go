@@ -17,7 +17,8 @@ var (
 	// the message may or may not have been delivered.
 	ErrUnconfirmed = errors.New("proto: message not acknowledged")
 	// ErrNoAnswer means an invited contact did not join within
-	// JoinTimeout.
+	// Options.JoinWait while the switchboard went on answering (see
+	// Invite).
 	ErrNoAnswer = errors.New("proto: contact did not join the conversation")
 	// ErrNoParticipants means nobody else is in the conversation, so a
 	// message would reach no one.
@@ -40,6 +41,34 @@ func (e *NAKError) Error() string {
 
 // Is makes every *NAKError match ErrNotDelivered.
 func (e *NAKError) Is(target error) bool { return target == ErrNotDelivered }
+
+// UnreceivedError reports a message the switchboard acknowledged after
+// everyone it was sent to had left: their BYE came before the ACK, so the
+// server relayed the message to nobody (a server acknowledges a message
+// even when nobody is there to receive it). It matches ErrNotDelivered.
+type UnreceivedError struct {
+	// TrID is the transaction id of the MSG.
+	TrID uint32
+	// Left are the participants the message was sent to, who all left.
+	Left []string
+}
+
+// Error returns "proto: message not delivered: bob@example.com left
+// before it was acknowledged".
+func (e *UnreceivedError) Error() string {
+	who := "everyone"
+	switch len(e.Left) {
+	case 0:
+	case 1:
+		who = engine.EscapeForError(e.Left[0])
+	default:
+		who = fmt.Sprintf("%s and %d others", engine.EscapeForError(e.Left[0]), len(e.Left)-1)
+	}
+	return fmt.Sprintf("proto: message not delivered: %s left before it was acknowledged", who)
+}
+
+// Is makes every *UnreceivedError match ErrNotDelivered.
+func (e *UnreceivedError) Is(target error) bool { return target == ErrNotDelivered }
 
 // Invitation errors, matched with errors.Is.
 var (

@@ -3,6 +3,7 @@ package switchboard
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -22,7 +23,7 @@ func TestSwitchboardBadPayloadLength(t *testing.T) {
 	// §2.2 #22, #23, #25: only 1 to 6 ASCII digits, at most MaxPayload.
 	for _, n := range []string{"abc", "-1", "+10", "0x10", "1e3", "1234567", "99999", "１０"} {
 		t.Run(n, func(t *testing.T) {
-			sb, rec, done := startSwitchboard(t, fmt.Sprintf("S: raw %q\nC: EOF\n", "MSG bob@example.com Bob "+n+"\r\n0123456789"), true)
+			sb, rec, done := startSwitchboard(t, fmt.Sprintf("S: raw %q\nC: OUT\nC: EOF\n", "MSG bob@example.com Bob "+n+"\r\n0123456789"), true)
 			<-sb.Done()
 			if !errors.Is(sb.Err(), proto.ErrProtocol) {
 				t.Errorf("Err = %v, want a protocol error", sb.Err())
@@ -67,8 +68,8 @@ close
 	if err == nil || err != sb.Err() {
 		t.Errorf("send err = %v, connection err = %v", err, sb.Err())
 	}
-	if !errors.Is(sb.Err(), proto.ErrProtocol) {
-		t.Errorf("Err = %v, want a protocol error (unexpected EOF)", sb.Err())
+	if !errors.Is(sb.Err(), io.ErrUnexpectedEOF) || errors.Is(sb.Err(), proto.ErrProtocol) {
+		t.Errorf("Err = %v, want the cut (unexpected EOF), a temporary failure", sb.Err())
 	}
 	if got := ofType[*IncomingMessage](rec); len(got) != 0 {
 		t.Errorf("partial message delivered: %+v", got)
@@ -134,7 +135,7 @@ func TestSwitchboardParticipantFlood(t *testing.T) {
 	for i := 0; i < MaxParticipants; i++ {
 		fmt.Fprintf(&b, "S: JOI user%d@example.com U\n", i)
 	}
-	b.WriteString("C: EOF\n")
+	b.WriteString("C: OUT\nC: EOF\n")
 	sb, _, done := startSwitchboard(t, b.String(), true)
 	<-sb.Done()
 	if !errors.Is(sb.Err(), proto.ErrProtocol) {

@@ -31,7 +31,7 @@ func TestOpenConnectsToThePredictedSwitchboardWhileItWaits(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			d := msntest.NewDialer()
 			ns := signIn(t, d, alice, "C: XFR $5 SB\nS: XFR $5 SB "+sbAddr+" CKI c00kie\nC: OUT\nS: OUT\nclose\n", nil)
-			d.Add(sbAddr, msntest.Inline(t, "C: USR $1 alice@example.com c00kie\nS: USR $1 OK alice@example.com Alice\nC: EOF\n"))
+			d.Add(sbAddr, msntest.Inline(t, "C: USR $1 alice@example.com c00kie\nS: USR $1 OK alice@example.com Alice\nC: OUT\nC: EOF\n"))
 			if tc.unused {
 				d.Add(elsewhere, msntest.Inline(t, "C: EOF\n"))
 			}

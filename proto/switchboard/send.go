@@ -25,7 +25,9 @@ const (
 )
 
 // Send sends m. With AckFull it returns when the server acknowledged the
-// message (nil), refused it (a *NAKError, matching ErrNotDelivered), or
+// message (nil), refused it (a *NAKError, matching ErrNotDelivered),
+// acknowledged it after everyone it was sent to had left (an
+// *UnreceivedError, matching ErrNotDelivered; see recipients), or
 // stayed silent for Options.AckWait (ErrUnconfirmed). With AckNegative and
 // AckNone it returns once the message is written. Send fails with
 // ErrNoParticipants when nobody else is in the conversation, since the
@@ -82,7 +84,7 @@ func (sb *Switchboard) Go(ctx context.Context, m *proto.Message) *Delivery {
 	if err != nil {
 		return &Delivery{err: err}
 	}
-	d := &Delivery{calls: []*engine.Call{sb.ackedCall(p)}, ackWait: sb.ackWait()}
+	d := &Delivery{calls: []*engine.Call{sb.track(sb.ackedCall(p))}, ackWait: sb.ackWait()}
 	sb.c.Issue(ctx, d.calls)
 	return d
 }
@@ -100,7 +102,7 @@ func (sb *Switchboard) GoText(ctx context.Context, text string, format *TextForm
 		return d
 	}
 	for _, m := range msgs {
-		d.calls = append(d.calls, sb.ackedCall(m.Bytes()))
+		d.calls = append(d.calls, sb.track(sb.ackedCall(m.Bytes())))
 	}
 	sb.c.Issue(ctx, d.calls)
 	return d

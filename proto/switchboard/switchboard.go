@@ -101,6 +101,7 @@ func newSwitchboard(nc net.Conn, self string, p proto.Protocol, debug io.Writer,
 		Intercept: sb.intercept,
 		Unclaimed: sb.unclaimed,
 		Malformed: func(err error) { sb.emit(&Malformed{Err: err}) },
+		Goodbye:   &proto.Command{Verb: "OUT"},
 	})
 	sb.c.Start()
 	return sb
@@ -143,17 +144,25 @@ func (sb *Switchboard) Done() <-chan struct{} { return sb.c.Done() }
 // Err returns why the connection ended, or nil while it is up.
 func (sb *Switchboard) Err() error { return sb.c.Err() }
 
-// Close closes the connection at once and waits for its reader. Messages
-// still waiting for an acknowledgement fail with proto.ErrClosed. It returns
-// the error that ended the connection, or nil when the connection was up
-// until Close or ended in order (OUT, hang-up).
+// Close leaves the conversation at once: it says goodbye (OUT) unless
+// the server ended the connection or the goodbye was said already, and
+// closes the connection without waiting for the server, then waits for
+// its reader. The goodbye is bounded by a short write deadline and is
+// skipped when a write is stalled, so Close never waits long. A
+// switchboard is left with OUT on every path that ends it from this
+// side: Close, Leave, and a failure this side detects (a protocol error,
+// a stalled line). Messages still waiting for an acknowledgement fail
+// with proto.ErrClosed. Close returns the error that ended the
+// connection, or nil when the connection was up until Close or ended in
+// order (OUT, hang-up).
 func (sb *Switchboard) Close() error { return sb.c.Close() }
 
 // Leave says goodbye (OUT), waits up to ctx (and at most a few seconds)
 // for the server to hang up, and closes the connection. The goodbye is
-// written even when ctx has ended, within the engine's write timeout.
+// written even when ctx has ended, within the engine's short goodbye
+// bound.
 func (sb *Switchboard) Leave(ctx context.Context) error {
-	if err := sb.c.Send(context.WithoutCancel(ctx), &proto.Command{Verb: "OUT"}); err == nil {
+	if err := sb.c.SayGoodbye(&proto.Command{Verb: "OUT"}); err == nil {
 		ctx, cancel := context.WithTimeout(ctx, leaveTimeout)
 		defer cancel()
 		select {
@@ -164,13 +173,17 @@ func (sb *Switchboard) Leave(ctx context.Context) error {
 	return sb.Close()
 }
 
-// intercept handles the switchboard's goodbye and names the message of a
-// NAK answering an AckNegative send, before the NAK completes its call.
+// intercept handles the switchboard's goodbye, judges whether an ACK
+// found anyone to receive its message, and names the message of a NAK
+// answering an AckNegative send, before the ACK or NAK completes its
+// call.
 func (sb *Switchboard) intercept(cmd *proto.Command) bool {
 	switch cmd.Verb {
 	case "OUT":
 		sb.c.Fail(nil)
 		return true
+	case "ACK":
+		sb.judgeAck(cmd)
 	case "NAK":
 		if m, ok := sb.untrackNegative(sb.c.Pending(cmd.TrID)); ok {
 			sb.inviteUndelivered(m)

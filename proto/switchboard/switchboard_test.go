@@ -289,7 +289,7 @@ func testSwitchboardInviteErrors(t *testing.T) {
 func TestSwitchboardBadCookie(t *testing.T) {
 	d := msntest.NewDialer()
 	ns := signIn(t, d, alice, "C: XFR $5 SB\nS: XFR $5 SB "+sbAddr+" CKI bogus\nC: OUT\nS: OUT\nclose\n", nil)
-	d.Add(sbAddr, msntest.Inline(t, "C: USR $1 alice@example.com bogus\nS: 911 $1\nC: EOF\n"))
+	d.Add(sbAddr, msntest.Inline(t, "C: USR $1 alice@example.com bogus\nS: 911 $1\nC: OUT\nC: EOF\n"))
 	ctx := msntest.Context(t)
 	if _, err := Open(ctx, ns, Options{}); !errors.Is(err, proto.ErrAuthFailed) {
 		t.Errorf("err = %v, want ErrAuthFailed", err)
@@ -347,7 +347,7 @@ func TestSwitchboardPublicServerPrivateReferral(t *testing.T) {
 func TestSwitchboardAnswerRejected(t *testing.T) {
 	d := msntest.NewDialer()
 	ns := signIn(t, d, bob, "C: OUT\nS: OUT\nclose\n", nil)
-	d.Add(sbAddr, msntest.Inline(t, "C: ANS $1 bob@example.com expired 42\nS: 911 $1\nC: EOF\n"))
+	d.Add(sbAddr, msntest.Inline(t, "C: ANS $1 bob@example.com expired 42\nS: 911 $1\nC: OUT\nC: EOF\n"))
 	ctx := msntest.Context(t)
 	_, err := Answer(ctx, ns, &proto.Ring{SessionID: "42", Addr: sbAddr, Cookie: "expired", From: "alice@example.com"}, Options{})
 	if !errors.Is(err, proto.ErrAuthFailed) {

@@ -12,6 +12,9 @@ type Call struct {
 	Reply *Command
 	// Err is the call's error once done.
 	Err error
+	// Tag is the caller's own data about the call, set before the call
+	// is issued; the engine never reads it.
+	Tag any
 
 	// accept decides whether a line carrying this call's TrID completes
 	// it; nil means "the reply verb equals the request verb". It runs on

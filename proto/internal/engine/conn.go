@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"time"
 )
@@ -14,6 +15,11 @@ import (
 // WriteTimeout bounds one write of commands to the server when the
 // caller's context allows longer.
 const WriteTimeout = 15 * time.Second
+
+// GoodbyeTimeout bounds the write of a connection's goodbye (Config.Goodbye,
+// SayGoodbye), so that leaving a server that does not read never holds up
+// the exit for long. It is a variable so that tests can shorten it.
+var GoodbyeTimeout = 2 * time.Second
 
 // Config says how a connection reads and routes server lines. The
 // callbacks run on the reader goroutine, in wire order, and must return
@@ -31,22 +37,41 @@ type Config struct {
 	// call claimed.
 	Unclaimed func(*Command)
 	// Malformed receives the error of each line that was skipped because
-	// it was not well formed; the connection goes on.
+	// it was not well formed; the connection goes on. The calls and
+	// waiters the line may have answered fail first (see Conn).
 	Malformed func(error)
+	// Goodbye, when set, is written (once, within GoodbyeTimeout) when
+	// the connection ends by Close or by a failure on this side (a
+	// protocol error, a stall), so that the server learns that the client
+	// left; it is not written when the server ended the connection.
+	Goodbye *Command
 }
 
 // Conn is the engine under notification and switchboard connections: one
 // reader goroutine, pending calls keyed by TrID, waiters keyed by other
 // values (a contact's JOI, a ping's QNG), and a write lock held for a
 // whole batch of commands. Its methods are safe for concurrent use.
+//
+// A line the reader cannot parse never leaves a waiter waiting for it.
+// When its TrID can be read, it fails the call pending under that TrID,
+// if any, with the *ProtocolError. When its TrID cannot be read but its
+// verb can, it fails the pending calls a line of that verb would end
+// (every pending call for an error code) and the keyed waiters of that
+// verb (key V or V:...). When not even the verb can be read, it fails
+// every pending call and waiter. A malformed line that could have
+// answered nothing is only reported (Config.Malformed).
 type Conn struct {
 	nc    net.Conn
 	lr    *Reader
 	debug *Transcript
 	cfg   Config
 
-	wmu sync.Mutex
-	bw  *bufio.Writer
+	// wlock is the write lock, a channel so that waiting for it can end
+	// with a context; goodbye is set once the goodbye was written or
+	// tried.
+	wlock   chan struct{}
+	goodbye bool
+	bw      *bufio.Writer
 
 	mu      sync.Mutex
 	lastID  uint32
@@ -64,6 +89,7 @@ func New(nc net.Conn, cfg Config) *Conn {
 		nc:      nc,
 		lr:      NewReader(nc, cfg.Dialect),
 		bw:      bufio.NewWriter(nc),
+		wlock:   make(chan struct{}, 1),
 		debug:   NewTranscript(cfg.Debug, nc.RemoteAddr().String()),
 		cfg:     cfg,
 		pending: make(map[uint32]*Call),
@@ -248,14 +274,36 @@ func (c *Conn) Forget(call *Call) {
 	}
 }
 
+// lock takes the write lock, waiting at most until ctx ends.
+func (c *Conn) lock(ctx context.Context) error {
+	select {
+	case c.wlock <- struct{}{}:
+		return nil
+	default:
+	}
+	select {
+	case c.wlock <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// unlock releases the write lock.
+func (c *Conn) unlock() { <-c.wlock }
+
 // write puts the commands on the wire in one flush, under the write lock.
-// The write ends by the earlier of ctx's deadline and WriteTimeout, and
-// when ctx is cancelled. Nothing is sent when ctx has ended before the
-// write starts; a write that failed part way leaves the stream out of
-// step, so it fails the connection.
+// Waiting for the lock (behind a stalled write) ends with ctx; the write
+// ends by the earlier of ctx's deadline and WriteTimeout, and when ctx is
+// cancelled. Nothing is sent when ctx has ended before the write starts;
+// a write that failed part way leaves the stream out of step, so it fails
+// the connection: with ctx's cause when ctx ended, with ErrServerSilent
+// when WriteTimeout ran out.
 func (c *Conn) write(ctx context.Context, cmds []*Command) error {
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
+	if err := c.lock(ctx); err != nil {
+		return err
+	}
+	defer c.unlock()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -279,10 +327,16 @@ func (c *Conn) write(ctx context.Context, cmds []*Command) error {
 		c.bw.Write(cmd.encode()) // a failure is sticky: Flush reports it
 	}
 	if err := c.bw.Flush(); err != nil {
-		if cerr := ctx.Err(); cerr != nil {
-			err = cerr
+		var ne net.Error
+		switch {
+		case ctx.Err() != nil:
+			err = fmt.Errorf("proto: write: %w", context.Cause(ctx))
+		case errors.As(err, &ne) && ne.Timeout():
+			// WriteTimeout ran out: the server stopped reading.
+			err = fmt.Errorf("%w: a write did not complete within %v", ErrServerSilent, WriteTimeout)
+		default:
+			err = fmt.Errorf("proto: write: %w", err)
 		}
-		err = fmt.Errorf("proto: write: %w", err)
 		c.Fail(err)
 		return err
 	}
@@ -305,6 +359,7 @@ func (c *Conn) readLoop() {
 		var bad *BadLine
 		if errors.As(rerr, &bad) {
 			c.debug.received(line, nil)
+			c.failAnswered(bad)
 			if c.cfg.Malformed != nil {
 				c.cfg.Malformed(bad.err)
 			}
@@ -319,19 +374,59 @@ func (c *Conn) readLoop() {
 	}
 }
 
-// readError turns a read failure into the connection's sticky error.
+// readError turns a read failure into the connection's sticky error. A
+// connection cut in the middle of a line or payload is the network
+// breaking, as a reset is, and a line that stalled part way is a server
+// that stopped answering: both are temporary failures, not protocol
+// errors.
 func readError(err error) error {
+	var ne net.Error
 	switch {
 	case errors.Is(err, io.EOF):
 		return fmt.Errorf("%w by server", ErrClosed)
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return ProtocolErrorf("connection closed in the middle of a command")
+		return ErrCutOff
 	case errors.Is(err, net.ErrClosed):
 		return ErrClosed
 	case errors.Is(err, ErrProtocol):
 		return err
+	case errors.As(err, &ne) && ne.Timeout():
+		return fmt.Errorf("%w: a line stopped part way and did not end within %v", ErrServerSilent, StallTimeout)
 	}
 	return fmt.Errorf("proto: read: %w", err)
+}
+
+// failAnswered fails the calls and waiters a malformed line may have
+// answered; see Conn for the rule.
+func (c *Conn) failAnswered(bad *BadLine) {
+	c.mu.Lock()
+	var failed []*Call
+	switch {
+	case bad.HasTrID:
+		if call, ok := c.pending[bad.TrID]; ok {
+			delete(c.pending, bad.TrID)
+			failed = append(failed, call)
+		}
+	default:
+		probe := &Command{Verb: bad.Verb}
+		for id, call := range c.pending {
+			probe.TrID = id
+			if bad.Verb == "" || call.ends(probe) {
+				delete(c.pending, id)
+				failed = append(failed, call)
+			}
+		}
+		for key, w := range c.waiters {
+			if bad.Verb == "" || key == bad.Verb || strings.HasPrefix(key, bad.Verb+":") {
+				delete(c.waiters, key)
+				failed = append(failed, w)
+			}
+		}
+	}
+	for _, call := range failed {
+		call.finish(nil, bad.err)
+	}
+	c.mu.Unlock()
 }
 
 // dispatch routes one line: to the interceptor, to the call that waits
@@ -375,13 +470,16 @@ func (c *Conn) Fail(err error) {
 	c.fail(err, false)
 }
 
-// fail is Fail; byClose marks a Close of a connection that was up.
+// fail is Fail; byClose marks a Close of a connection that was up. The
+// first failure fails the calls, writes the goodbye when this side ended
+// the connection, and closes the socket.
 func (c *Conn) fail(err error, byClose bool) {
 	if err == nil {
 		err = ErrClosed
 	}
 	c.mu.Lock()
-	if c.err == nil {
+	first := c.err == nil
+	if first {
 		c.err = err
 		c.closedHealthy = byClose
 	}
@@ -389,13 +487,71 @@ func (c *Conn) fail(err error, byClose bool) {
 	pending, waiters := c.pending, c.waiters
 	c.pending, c.waiters = map[uint32]*Call{}, map[string]*Call{}
 	c.mu.Unlock()
-	_ = c.nc.Close()
 	for _, call := range pending {
 		call.finish(nil, err)
 	}
 	for _, call := range waiters {
 		call.finish(nil, err)
 	}
+	if !first {
+		return
+	}
+	if c.cfg.Goodbye != nil && (byClose || !errors.Is(err, ErrClosed)) {
+		c.tryGoodbye(c.cfg.Goodbye)
+	}
+	_ = c.nc.Close()
+}
+
+// SayGoodbye writes cmd (OUT) once per connection, whatever ctx says, and
+// returns when it is written or failed: the wait for the write lock and
+// the write itself are bounded by GoodbyeTimeout. A connection that has
+// failed, or said goodbye already, writes nothing.
+func (c *Conn) SayGoodbye(cmd *Command) error {
+	ctx, cancel := context.WithTimeout(context.Background(), GoodbyeTimeout)
+	defer cancel()
+	if err := c.lock(ctx); err != nil {
+		return err
+	}
+	defer c.unlock()
+	return c.writeGoodbye(cmd, false)
+}
+
+// tryGoodbye writes cmd for a connection that is ending, unless another
+// write holds the lock: that write may be stalled part way, and a goodbye
+// after half a command would be garbage. Closing the socket then cuts
+// the write in progress short.
+func (c *Conn) tryGoodbye(cmd *Command) {
+	select {
+	case c.wlock <- struct{}{}:
+	default:
+		return
+	}
+	defer c.unlock()
+	_ = c.writeGoodbye(cmd, true)
+}
+
+// writeGoodbye writes cmd within GoodbyeTimeout, once; the caller holds
+// the write lock. Unless ending, a connection that has failed writes
+// nothing.
+func (c *Conn) writeGoodbye(cmd *Command, ending bool) error {
+	c.mu.Lock()
+	said := c.goodbye
+	c.goodbye = true
+	err := c.err
+	c.mu.Unlock()
+	if said {
+		return nil
+	}
+	if err != nil && !ending {
+		return err
+	}
+	_ = c.nc.SetWriteDeadline(time.Now().Add(GoodbyeTimeout))
+	c.debug.sent(cmd)
+	c.bw.Write(cmd.encode())
+	if err := c.bw.Flush(); err != nil {
+		return fmt.Errorf("proto: write: %w", err)
+	}
+	return nil
 }
 
 // Err returns the error that ended the connection, or nil while it is up.

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"io"
 )
 
 // Sentinel errors of the server's error-code classes, and of the
@@ -84,3 +85,13 @@ func (e *ProtocolError) Is(target error) bool { return target == ErrProtocol }
 func ProtocolErrorf(format string, args ...any) error {
 	return &ProtocolError{Msg: fmt.Sprintf(format, args...)}
 }
+
+// ErrServerSilent means the server stopped answering: a keep-alive ping
+// went unanswered, or a line stopped part way. It is a temporary failure
+// of the network or the server, not a protocol error.
+var ErrServerSilent = errors.New("proto: the server stopped answering")
+
+// ErrCutOff is the error of a connection that ended in the middle of a
+// line or payload: the network broke, as with a reset. It matches
+// io.ErrUnexpectedEOF.
+var ErrCutOff = fmt.Errorf("proto: connection closed in the middle of a command (%w)", io.ErrUnexpectedEOF)
