@@ -131,7 +131,11 @@ func (c *sbConn) cal(trid string, args []string) {
 		c.errLine(217, trid)
 		return
 	}
-	cookie := c.s.newCookie(sbCookie{email: h, sess: c.sess, expires: c.s.now().Add(rngCookieLife)})
+	cookie, ok := c.s.newCookie(sbCookie{email: h, owner: c.u.email, sess: c.sess, expires: c.s.now().Add(rngCookieLife)})
+	if !ok {
+		c.errLine(800, trid) // too many invitations at once
+		return
+	}
 	t.ns.send("RNG " + c.sess.id + " " + c.s.sbAdvertised(t.ns.nc.LocalAddr()) + " CKI " + cookie +
 		" " + c.u.email + " " + encodeName(c.u.name))
 	c.send("CAL " + trid + " RINGING " + c.sess.id)

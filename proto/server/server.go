@@ -52,21 +52,26 @@ type Server struct {
 	cert  tls.Certificate
 	now   func() time.Time
 
-	mu       sync.Mutex
-	started  bool
-	closed   bool
-	users    map[string]*user
-	tickets  map[string]ticket
-	cookies  map[string]sbCookie
-	conns    map[*conn]struct{}
-	nsLn     net.Listener
-	sbLn     net.Listener
-	dsLn     net.Listener
-	httpsLn  net.Listener
-	httpSrv  *http.Server
-	wg       sync.WaitGroup
-	logMu    sync.Mutex
-	httpAddr string
+	mu      sync.Mutex
+	started bool
+	closed  bool
+	users   map[string]*user
+	tickets map[string]ticket
+	cookies map[string]sbCookie
+	// owned counts the live cookies of each owner; cookiesSwept and
+	// ticketsSwept are the table sizes after their last sweeps.
+	owned        map[string]int
+	cookiesSwept int
+	ticketsSwept int
+	conns        map[*conn]struct{}
+	nsLn         net.Listener
+	sbLn         net.Listener
+	dsLn         net.Listener
+	httpsLn      net.Listener
+	httpSrv      *http.Server
+	wg           sync.WaitGroup
+	logMu        sync.Mutex
+	httpAddr     string
 }
 
 // New builds a server from cfg: it checks the accounts and makes a
@@ -84,6 +89,7 @@ func New(cfg Config) (*Server, error) {
 		users:   map[string]*user{},
 		tickets: map[string]ticket{},
 		cookies: map[string]sbCookie{},
+		owned:   map[string]int{},
 		conns:   map[*conn]struct{}{},
 	}
 	var err error
