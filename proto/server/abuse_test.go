@@ -76,8 +76,14 @@ func (p *pair) check(t *testing.T) {
 // conversation, and carol and dave, who abuse it.
 func abuseWorld(t *testing.T) (*world, *pair) {
 	t.Helper()
+	return abuseWorldWith(t, nil)
+}
+
+// abuseWorldWith is abuseWorld with prep run on the server first.
+func abuseWorldWith(t *testing.T, prep func(*server.Server)) (*world, *pair) {
+	t.Helper()
 	accts := append(server.DemoAccounts(), server.Account{Email: "dave@example.com", Password: "davepass"})
-	w := newWorld(t, server.Config{Dispatch: true, Accounts: accts})
+	w := newWorldWith(t, server.Config{Dispatch: true, Accounts: accts}, prep)
 	return w, newPair(t, w)
 }
 
@@ -452,4 +458,43 @@ func TestAbuseManyConnections(t *testing.T) {
 	ns := w.online("carol@example.com")
 	ns.send("PNG")
 	ns.expect("QNG")
+}
+
+func TestAbuseIdleStrangers(t *testing.T) {
+	// Connections that never sign in are closed after the sign-in
+	// deadline, whether silent or dripping; signed-in ones stay.
+	const deadline = 300 * time.Millisecond
+	w, p := abuseWorldWith(t, func(s *server.Server) { server.SetSignInTimeout(s, deadline) })
+	var strangers []*client
+	for _, addr := range []string{w.srv.NSAddr(), w.srv.SBAddr(), w.srv.DSAddr()} {
+		silent := w.dial(addr)
+		halfway := w.dial(addr)
+		halfway.write("VER 1 MSNP8 CVR0\r\nUSR 2 TWN I carol@exa")
+		strangers = append(strangers, silent, halfway)
+	}
+	ns := w.dial(w.srv.NSAddr())
+	ns.send("VER 1 MSNP8 CVR0")
+	ns.expect("VER 1 MSNP8")
+	ns.send("USR 2 TWN I carol@example.com") // on the way, not signed in
+	ns.expectPrefix("USR 2 TWN S ")
+	strangers = append(strangers, ns)
+	start := time.Now()
+	for _, c := range strangers {
+		c.nc.SetReadDeadline(time.Now().Add(stepTimeout))
+		buf := make([]byte, 256)
+		for {
+			if _, err := c.nc.Read(buf); err != nil {
+				if ne, ok := err.(net.Error); ok && ne.Timeout() {
+					t.Fatalf("a stranger at %s was not dropped", c.nc.RemoteAddr())
+				}
+				break
+			}
+		}
+	}
+	if d := time.Since(start); d > deadline+stepTimeout/2 {
+		t.Errorf("strangers dropped after %v, deadline %v", d, deadline)
+	}
+	// alice and bob signed in long before: past the deadline they stay.
+	time.Sleep(deadline)
+	p.check(t)
 }

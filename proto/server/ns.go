@@ -132,6 +132,8 @@ func knownNS(verb string) bool {
 	return false
 }
 
+func (n *nsConn) signedIn() bool { return n.u != nil }
+
 func (n *nsConn) finish() {
 	n.s.signOff(n)
 }

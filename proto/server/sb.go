@@ -61,6 +61,8 @@ func (c *sbConn) handle(f []string, payload []byte) bool {
 
 func (c *sbConn) finish() { c.leave() }
 
+func (c *sbConn) signedIn() bool { return c.sess != nil }
+
 // usr opens a new session with an XFR cookie: "USR trid handle cookie".
 func (c *sbConn) usr(trid string, args []string) bool {
 	if len(args) < 2 {
