@@ -15,6 +15,10 @@ import (
 // Waiter keys on a notification connection.
 const keyPong = "QNG"
 
+// serviceSender is the sender and name of the service's own messages on
+// the notification connection (the profile, mail notices).
+const serviceSender = "Hotmail"
+
 // Notification is a connection to the notification server. Its methods
 // are safe for concurrent use.
 type Notification struct {
@@ -184,12 +188,12 @@ func (n *Notification) event(cmd *Command) Event {
 	case "ILN":
 		if len(cmd.Args) >= 3 {
 			return &Presence{Status: Status(cmd.Args[0]), Email: cmd.Args[1],
-				Name: decodeName(cmd.Args[2]), ClientID: cmd.Arg(3), Initial: true}
+				Name: limitName(decodeName(cmd.Args[2])), ClientID: cmd.Arg(3), Initial: true}
 		}
 	case "NLN":
 		if len(cmd.Args) >= 3 {
 			return &Presence{Status: Status(cmd.Args[0]), Email: cmd.Args[1],
-				Name: decodeName(cmd.Args[2]), ClientID: cmd.Arg(3)}
+				Name: limitName(decodeName(cmd.Args[2])), ClientID: cmd.Arg(3)}
 		}
 	case "FLN":
 		if len(cmd.Args) >= 1 {
@@ -200,7 +204,7 @@ func (n *Notification) event(cmd *Command) Event {
 		if cmd.TrID == 0 && len(cmd.Args) >= 3 && cmd.Args[0] == "RL" {
 			v, _ := strconv.Atoi(cmd.Args[1])
 			ev := &ReverseListChange{Email: cmd.Args[2], Added: cmd.Verb == "ADD", Version: v}
-			ev.Name = decodeName(cmd.Arg(3))
+			ev.Name = limitName(decodeName(cmd.Arg(3)))
 			return ev
 		}
 	case "BPR":
@@ -213,9 +217,17 @@ func (n *Notification) event(cmd *Command) Event {
 	case "RNG":
 		if len(cmd.Args) >= 5 {
 			return &Ring{SessionID: cmd.Args[0], Addr: cmd.Args[1], Cookie: cmd.Args[3],
-				From: cmd.Args[4], FromName: decodeName(cmd.Arg(5))}
+				From: cmd.Args[4], FromName: limitName(decodeName(cmd.Arg(5)))}
 		}
 	case "MSG":
+		// Only the service itself ("Hotmail Hotmail") sends messages on
+		// the notification connection; anything else is not its word.
+		if cmd.Arg(0) != serviceSender || cmd.Arg(1) != serviceSender {
+			return &Unknown{Command: cmd}
+		}
+		if len(cmd.Payload) == 0 {
+			return &Malformed{Err: protocolErrorf("empty server message")}
+		}
 		if m, err := ParseMessage(cmd.Payload); err == nil {
 			return &ServerMessage{Message: m}
 		}

@@ -12,6 +12,10 @@ import (
 const (
 	outQueue     = 1024             // lines queued for one connection before it is dropped
 	writeTimeout = 10 * time.Second // deadline for one write to a client
+	// signInTimeout bounds how long a connection may stay before signing
+	// in (NS), joining a conversation (SB) or being referred (DS), so that
+	// idle or dripping strangers do not hold connections for ever.
+	signInTimeout = 60 * time.Second
 )
 
 type role int
@@ -30,10 +34,13 @@ func (r role) String() string {
 // and the largest allowed length of the payload following a line f (n < 0:
 // none; bad: close the connection). handle runs with s.mu held and returns
 // false to stop reading; finish runs with s.mu held once reading stopped.
+// signedIn, with s.mu held, reports whether the client has signed in (or
+// joined a conversation), which lifts the sign-in deadline.
 type handler interface {
 	payload(f []string) (n, max int, bad bool)
 	handle(f []string, payload []byte) bool
 	finish()
+	signedIn() bool
 }
 
 type outItem struct {
@@ -142,6 +149,8 @@ func (c *conn) serve() {
 	defer c.s.wg.Done()
 	defer c.finish()
 	r := newReader(c.nc)
+	guarded := true
+	c.nc.SetReadDeadline(time.Now().Add(c.s.signInTimeout))
 	for {
 		line, err := r.line()
 		if err != nil {
@@ -164,9 +173,14 @@ func (c *conn) serve() {
 		}
 		c.s.mu.Lock()
 		ok := !c.closing.Load() && c.h.handle(f, payload)
+		in := ok && guarded && c.h.signedIn()
 		c.s.mu.Unlock()
 		if !ok || c.closing.Load() {
 			return
+		}
+		if in {
+			guarded = false
+			c.nc.SetReadDeadline(time.Time{})
 		}
 	}
 }

@@ -6,4 +6,13 @@
 // Its behaviour follows recordings of a real revival server; it keeps all
 // state in memory and reads the wire with its own bounded reader, sharing no
 // code with the client packages.
+//
+// A client that misbehaves is answered with an error code or disconnected,
+// never at the cost of other users: lines are capped at 16 KiB and payloads
+// at their verb's limit, a malformed line or a payload length that cannot be
+// trusted closes the connection, a client that does not read its replies is
+// dropped when its queue of 1024 lines fills, a connection that has not
+// signed in (or joined a conversation) within a minute is closed, and one
+// user's requests hold at most 256 switchboard cookies at a time (XFR SB and
+// CAL beyond that are answered 800).
 package server

@@ -59,3 +59,7 @@ func (d *dsConn) handle(f []string, _ []byte) bool {
 }
 
 func (d *dsConn) finish() {}
+
+// signedIn is false: a dispatch connection only refers, so the sign-in
+// deadline bounds its whole life.
+func (d *dsConn) signedIn() bool { return false }

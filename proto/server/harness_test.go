@@ -47,6 +47,12 @@ type world struct {
 
 func newWorld(t *testing.T, cfg server.Config) *world {
 	t.Helper()
+	return newWorldWith(t, cfg, nil)
+}
+
+// newWorldWith is newWorld with prep run on the server before it starts.
+func newWorldWith(t *testing.T, cfg server.Config, prep func(*server.Server)) *world {
+	t.Helper()
 	if cfg.Accounts == nil {
 		cfg.Accounts = server.DemoAccounts()
 	}
@@ -56,6 +62,9 @@ func newWorld(t *testing.T, cfg server.Config) *world {
 	}
 	clock := &fakeClock{t: time.Date(2026, 11, 22, 1, 37, 25, 0, time.UTC)}
 	server.SetClock(srv, clock.Now)
+	if prep != nil {
+		prep(srv)
+	}
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -132,6 +132,8 @@ func knownNS(verb string) bool {
 	return false
 }
 
+func (n *nsConn) signedIn() bool { return n.u != nil }
+
 func (n *nsConn) finish() {
 	n.s.signOff(n)
 }
@@ -235,7 +237,11 @@ func (n *nsConn) xfr(trid string, args []string) {
 		n.errLine(913, trid)
 		return
 	}
-	cookie := n.s.newCookie(sbCookie{email: n.u.email, expires: n.s.now().Add(xfrCookieLife)})
+	cookie, ok := n.s.newCookie(sbCookie{email: n.u.email, owner: n.u.email, expires: n.s.now().Add(xfrCookieLife)})
+	if !ok {
+		n.errLine(800, trid) // too many switchboards asked for at once
+		return
+	}
 	n.send("XFR " + trid + " SB " + n.s.sbAdvertised(n.nc.LocalAddr()) + " CKI " + cookie)
 }
 

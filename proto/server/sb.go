@@ -61,6 +61,8 @@ func (c *sbConn) handle(f []string, payload []byte) bool {
 
 func (c *sbConn) finish() { c.leave() }
 
+func (c *sbConn) signedIn() bool { return c.sess != nil }
+
 // usr opens a new session with an XFR cookie: "USR trid handle cookie".
 func (c *sbConn) usr(trid string, args []string) bool {
 	if len(args) < 2 {
@@ -131,7 +133,11 @@ func (c *sbConn) cal(trid string, args []string) {
 		c.errLine(217, trid)
 		return
 	}
-	cookie := c.s.newCookie(sbCookie{email: h, sess: c.sess, expires: c.s.now().Add(rngCookieLife)})
+	cookie, ok := c.s.newCookie(sbCookie{email: h, owner: c.u.email, sess: c.sess, expires: c.s.now().Add(rngCookieLife)})
+	if !ok {
+		c.errLine(800, trid) // too many invitations at once
+		return
+	}
 	t.ns.send("RNG " + c.sess.id + " " + c.s.sbAdvertised(t.ns.nc.LocalAddr()) + " CKI " + cookie +
 		" " + c.u.email + " " + encodeName(c.u.name))
 	c.send("CAL " + trid + " RINGING " + c.sess.id)

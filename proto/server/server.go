@@ -52,21 +52,28 @@ type Server struct {
 	cert  tls.Certificate
 	now   func() time.Time
 
-	mu       sync.Mutex
-	started  bool
-	closed   bool
-	users    map[string]*user
-	tickets  map[string]ticket
-	cookies  map[string]sbCookie
-	conns    map[*conn]struct{}
-	nsLn     net.Listener
-	sbLn     net.Listener
-	dsLn     net.Listener
-	httpsLn  net.Listener
-	httpSrv  *http.Server
-	wg       sync.WaitGroup
-	logMu    sync.Mutex
-	httpAddr string
+	mu      sync.Mutex
+	started bool
+	closed  bool
+	users   map[string]*user
+	tickets map[string]ticket
+	cookies map[string]sbCookie
+	// owned counts the live cookies of each owner; cookiesSwept and
+	// ticketsSwept are the table sizes after their last sweeps.
+	owned map[string]int
+	// signInTimeout is signInTimeout, shorter in tests.
+	signInTimeout time.Duration
+	cookiesSwept  int
+	ticketsSwept  int
+	conns         map[*conn]struct{}
+	nsLn          net.Listener
+	sbLn          net.Listener
+	dsLn          net.Listener
+	httpsLn       net.Listener
+	httpSrv       *http.Server
+	wg            sync.WaitGroup
+	logMu         sync.Mutex
+	httpAddr      string
 }
 
 // New builds a server from cfg: it checks the accounts and makes a
@@ -79,12 +86,14 @@ func New(cfg Config) (*Server, error) {
 		cfg.TicketLife = defaultTicketLife
 	}
 	s := &Server{
-		cfg:     cfg,
-		now:     time.Now,
-		users:   map[string]*user{},
-		tickets: map[string]ticket{},
-		cookies: map[string]sbCookie{},
-		conns:   map[*conn]struct{}{},
+		cfg:           cfg,
+		now:           time.Now,
+		users:         map[string]*user{},
+		tickets:       map[string]ticket{},
+		cookies:       map[string]sbCookie{},
+		owned:         map[string]int{},
+		signInTimeout: signInTimeout,
+		conns:         map[*conn]struct{}{},
 	}
 	var err error
 	s.caPEM, s.cert, err = makeCerts(cfg.Host, cfg.AdvertiseLogin)

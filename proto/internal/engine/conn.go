@@ -516,14 +516,15 @@ func (c *Conn) SayGoodbye(cmd *Command) error {
 	return c.writeGoodbye(cmd, false)
 }
 
-// tryGoodbye writes cmd for a connection that is ending, unless another
-// write holds the lock: that write may be stalled part way, and a goodbye
-// after half a command would be garbage. Closing the socket then cuts
-// the write in progress short.
+// tryGoodbye writes cmd for a connection that is ending. Another write
+// may hold the lock: one that has just finished lets go at once, and one
+// that is stalled part way is waited for no longer than GoodbyeTimeout,
+// after which the goodbye is skipped (it would be garbage after half a
+// command) and closing the socket cuts the stalled write short.
 func (c *Conn) tryGoodbye(cmd *Command) {
-	select {
-	case c.wlock <- struct{}{}:
-	default:
+	ctx, cancel := context.WithTimeout(context.Background(), GoodbyeTimeout)
+	defer cancel()
+	if c.lock(ctx) != nil {
 		return
 	}
 	defer c.unlock()
