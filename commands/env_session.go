@@ -153,13 +153,17 @@ func (e *Env) storeAndAccount(arg string) (*keyring.Store, string, error) {
 	return store, account, nil
 }
 
-// checkAccount rejects what cannot be a Passport address.
+// checkAccount rejects what cannot be a Passport address, before anything
+// is sent: proto.CheckAccount, which also refuses bidi controls,
+// zero-width and other invisible characters. The address is shown
+// escaped, never raw.
 func checkAccount(a string) error {
-	local, domain, ok := strings.Cut(a, "@")
-	if !ok || local == "" || domain == "" || len(a) > 129 || strings.ContainsFunc(a, func(r rune) bool {
-		return r <= ' ' || r == 0x7f
-	}) {
-		return usageErrorf("%q is not an email address", a)
+	if proto.CheckAccount(a) != nil {
+		if strings.ContainsFunc(a, proto.HiddenRune) {
+			return &codedError{code: ExUsage, err: fmt.Errorf("%s is not an email address", quoteDisplay(a)),
+				hint: "it holds an invisible or control character (shown escaped); type the address again"}
+		}
+		return usageErrorf("%s is not an email address", quoteDisplay(a))
 	}
 	return nil
 }
