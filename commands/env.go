@@ -61,8 +61,9 @@ type Env struct {
 	cli     *cli.Context
 
 	// account is the account storeAndAccount resolved; prompted is the
-	// password promptFirst read before the budget started, and
-	// promptErr why that prompt failed.
+	// password promptFirst read before the budget started, or the one
+	// checkPasswordSource read from a password flag, and promptErr why
+	// that prompt failed.
 	account   string
 	prompted  secret.String
 	promptErr error

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -57,17 +56,14 @@ var errNoPasswordSource = &codedError{
 
 // readPassword returns the password of account from the first source that
 // applies: the flags, the keyring, then a terminal prompt. fromKeyring
-// reports that it came from the keyring.
+// reports that it came from the keyring. A password flag's value that
+// checkPasswordSource read already is not read again.
 func (e *Env) readPassword(ctx context.Context, src passwordSources, store *keyring.Store, account string) (pw secret.String, fromKeyring bool, err error) {
-	switch {
-	case src.Stdin:
-		pw, err = passwordFromReader(e.Stdin, "--password-stdin")
-		return pw, false, err
-	case src.File != "":
-		pw, err = passwordFromFile(src.File)
-		return pw, false, err
-	case src.Command != "":
-		pw, err = passwordFromCommand(ctx, src.Command, e.Stderr)
+	if src.explicit() {
+		if pw, ok := e.promptedPassword(); ok {
+			return pw, false, nil
+		}
+		pw, err = e.readExplicit(ctx, src)
 		return pw, false, err
 	}
 	if pw, ok := e.promptedPassword(); ok {
@@ -93,6 +89,39 @@ func (e *Env) readPassword(ctx context.Context, src passwordSources, store *keyr
 		return pw, false, err
 	}
 	return secret.String{}, false, errNoPasswordSource
+}
+
+// readExplicit reads the password from the flag that names its source.
+func (e *Env) readExplicit(ctx context.Context, src passwordSources) (secret.String, error) {
+	switch {
+	case src.Stdin:
+		return passwordFromReader(e.Stdin, "--password-stdin")
+	case src.File != "":
+		return passwordFromFile(src.File)
+	case src.Command != "":
+		return passwordFromCommand(ctx, src.Command, e.Stderr)
+	}
+	return secret.String{}, errNoPasswordSource
+}
+
+// checkPasswordSource reads the password from an explicit source (a
+// password flag) before signing in, whether or not the sign-in turns
+// out to need it: a cached ticket or another command's session must not
+// hide a missing file, an insecure one, a failing command or an empty
+// password. The value is kept for the sign-in, which reads it only once.
+func (e *Env) checkPasswordSource(ctx context.Context, src passwordSources) error {
+	if !src.explicit() {
+		return nil
+	}
+	if _, ok := e.promptedPassword(); ok {
+		return nil
+	}
+	pw, err := e.readExplicit(ctx, src)
+	if err != nil {
+		return err
+	}
+	e.prompted = pw
+	return nil
 }
 
 // passwordFromReader reads one line, without its CR/LF.
@@ -121,28 +150,22 @@ func cleanPassword(line, what string) (secret.String, error) {
 	return secret.New(pw), nil
 }
 
-// passwordFromFile reads the first line of path, refusing a file that
-// group or others can access.
+// passwordFromFile reads the first line of path. The file must be the
+// user's own and private: a missing file is 66; a symbolic link, a file
+// owned by another user, or one group or others can access is 78 (a
+// link is refused rather than followed, since whoever can plant one
+// could point it at any file of the user's; name the file itself); a
+// directory, device or pipe is 66. The checks are made on the opened
+// descriptor (keyring.OpenPrivate).
 func passwordFromFile(path string) (secret.String, error) {
-	info, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return secret.String{}, withCode(ExNoInput, fmt.Errorf("--password-file: %w", err))
-	}
-	if err != nil {
-		return secret.String{}, withCode(ExNoInput, fmt.Errorf("--password-file: %w", err))
-	}
-	if !info.Mode().IsRegular() {
-		return secret.String{}, withCode(ExNoInput, fmt.Errorf("--password-file %s: not a regular file", path))
-	}
-	if perm := info.Mode().Perm(); perm&0o077 != 0 {
-		return secret.String{}, &codedError{
-			code: ExConfig,
-			err:  fmt.Errorf("--password-file %s: mode %04o lets others read it", path, perm),
-			hint: "chmod 600 " + path,
-		}
-	}
-	f, err := os.Open(path)
-	if err != nil {
+	f, err := keyring.OpenPrivate(path)
+	var pe *keyring.PrivateError
+	switch {
+	case errors.As(err, &pe) && errors.Is(err, keyring.ErrNotRegular):
+		return secret.String{}, withCode(ExNoInput, fmt.Errorf("--password-file %w", err))
+	case errors.As(err, &pe):
+		return secret.String{}, &codedError{code: ExConfig, err: fmt.Errorf("--password-file %w", err), hint: pe.Fix}
+	case err != nil:
 		return secret.String{}, withCode(ExNoInput, fmt.Errorf("--password-file: %w", err))
 	}
 	defer f.Close()

@@ -225,7 +225,7 @@ func runSend(ctx context.Context, env *Env, opts sendOptions) error {
 			return usageErrorf("send: %s is the account itself", r)
 		}
 	}
-	cv, err := newConversation(env, account, opts)
+	cv, err := newConversation(ctx, env, account, opts)
 	if err != nil {
 		return err
 	}

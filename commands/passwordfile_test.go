@@ -1,0 +1,90 @@
+//go:build unix
+
+package commands
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestPasswordFileRefusals checks the rules for --password-file: a
+// symbolic link (even to a good file), a file of another user and one
+// others can read are refused with 78 and the reason; a directory or a
+// FIFO is 66, and a FIFO does not block the read.
+func TestPasswordFileRefusals(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.pw")
+	if err := os.WriteFile(good, []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.pw")
+	if err := os.Symlink(good, link); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "fifo.pw")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path, why string
+		code      int
+	}{
+		{link, "is a symbolic link", ExConfig},
+		{dir, "not a regular file", ExNoInput},
+		{fifo, "not a regular file", ExNoInput},
+	} {
+		_, err := passwordFromFile(tc.path)
+		if ExitCode(err) != tc.code || !strings.Contains(err.Error(), tc.why) {
+			t.Errorf("%s: exit %d (%v), want %d and %q", filepath.Base(tc.path), ExitCode(err), err, tc.code, tc.why)
+		}
+		if err != nil && strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%s: the error holds the password", filepath.Base(tc.path))
+		}
+	}
+}
+
+// TestPasswordFileOfAnotherUser checks that a 0600 file that belongs to
+// another user is refused (78), as root too.
+func TestPasswordFileOfAnotherUser(t *testing.T) {
+	if os.Geteuid() != 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("this test gives a file to another user: run it as root")
+		}
+		t.Skip("not root: cannot give a file to another user")
+	}
+	path := filepath.Join(t.TempDir(), "theirs.pw")
+	if err := os.WriteFile(path, []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(path, 65534, 65534); err != nil {
+		t.Fatal(err)
+	}
+	_, err := passwordFromFile(path)
+	if ExitCode(err) != ExConfig || !strings.Contains(err.Error(), "belongs to uid 65534") {
+		t.Fatalf("exit %d (%v), want %d", ExitCode(err), err, ExConfig)
+	}
+}
+
+// TestCheckPasswordSourceReadsOnce checks that a password flag is read
+// before the sign-in and not again by it: a command that prints a new
+// value each time it runs gives its first value to both.
+func TestCheckPasswordSourceReadsOnce(t *testing.T) {
+	count := filepath.Join(t.TempDir(), "count")
+	src := passwordSources{Command: "echo x >> " + count + "; wc -l < " + count}
+	env := &Env{Stderr: &strings.Builder{}}
+	if err := env.checkPasswordSource(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+	pw, fromKeyring, err := env.readPassword(context.Background(), src, nil, "a@example.com")
+	if err != nil || fromKeyring || strings.TrimSpace(pw.Reveal()) != "1" {
+		t.Fatalf("password %q (keyring %v, err %v), want the first value", pw.Reveal(), fromKeyring, err)
+	}
+	fresh := &Env{Stderr: &strings.Builder{}}
+	if err := fresh.checkPasswordSource(context.Background(), passwordSources{File: filepath.Join(t.TempDir(), "none")}); ExitCode(err) != ExNoInput {
+		t.Fatalf("missing file: exit %d (%v), want %d", ExitCode(err), err, ExNoInput)
+	}
+}
