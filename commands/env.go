@@ -61,12 +61,13 @@ type Env struct {
 	cli     *cli.Context
 
 	// account is the account storeAndAccount resolved; prompted is the
-	// password promptFirst read before the budget started, or the one
-	// checkPasswordSource read from a password flag, and promptErr why
-	// that prompt failed.
+	// password promptFirst read before the budget started, and
+	// promptErr why that prompt failed.
 	account   string
 	prompted  secret.String
 	promptErr error
+	// checked is the password checkPasswordSource read from a flag.
+	checked checkedPassword
 }
 
 // globalOptions holds the global flags after parsing.

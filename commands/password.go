@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/term"
@@ -56,11 +57,11 @@ var errNoPasswordSource = &codedError{
 
 // readPassword returns the password of account from the first source that
 // applies: the flags, the keyring, then a terminal prompt. fromKeyring
-// reports that it came from the keyring. A password flag's value that
-// checkPasswordSource read already is not read again.
+// reports that it came from the keyring. The value checkPasswordSource
+// read from a flag is used instead of reading it again.
 func (e *Env) readPassword(ctx context.Context, src passwordSources, store *keyring.Store, account string) (pw secret.String, fromKeyring bool, err error) {
 	if src.explicit() {
-		if pw, ok := e.promptedPassword(); ok {
+		if pw, ok := e.checked.take(src.Stdin); ok {
 			return pw, false, nil
 		}
 		pw, err = e.readExplicit(ctx, src)
@@ -108,20 +109,53 @@ func (e *Env) readExplicit(ctx context.Context, src passwordSources) (secret.Str
 // password flag) before signing in, whether or not the sign-in turns
 // out to need it: a cached ticket or another command's session must not
 // hide a missing file, an insecure one, a failing command or an empty
-// password. The value is kept for the sign-in, which reads it only once.
+// password. The value waits in e.checked for the sign-in that follows.
+// Stdin is read once per process; a file or a command is read again
+// before each sign-in (a long-running command that signs in again sees
+// a changed password).
 func (e *Env) checkPasswordSource(ctx context.Context, src passwordSources) error {
-	if !src.explicit() {
-		return nil
-	}
-	if _, ok := e.promptedPassword(); ok {
+	if !src.explicit() || (src.Stdin && e.checked.has()) {
 		return nil
 	}
 	pw, err := e.readExplicit(ctx, src)
 	if err != nil {
 		return err
 	}
-	e.prompted = pw
+	e.checked.put(pw)
 	return nil
+}
+
+// checkedPassword is a password read from a flag ahead of the sign-in
+// that uses it. The sign-in may run on another goroutine.
+type checkedPassword struct {
+	mu sync.Mutex
+	pw secret.String
+}
+
+// put keeps pw for the next sign-in.
+func (c *checkedPassword) put(pw secret.String) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pw = pw
+}
+
+// has reports whether a password is kept.
+func (c *checkedPassword) has() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return !c.pw.Empty()
+}
+
+// take returns the kept password; unless keep, it is then forgotten, so
+// that the next sign-in reads its source again.
+func (c *checkedPassword) take(keep bool) (secret.String, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	pw := c.pw
+	if !keep {
+		c.pw = secret.String{}
+	}
+	return pw, !pw.Empty()
 }
 
 // passwordFromReader reads one line, without its CR/LF.

@@ -69,22 +69,41 @@ func TestPasswordFileOfAnotherUser(t *testing.T) {
 	}
 }
 
-// TestCheckPasswordSourceReadsOnce checks that a password flag is read
-// before the sign-in and not again by it: a command that prints a new
-// value each time it runs gives its first value to both.
+// TestCheckPasswordSourceReadsOnce checks that a password flag read
+// before the sign-in is not read again by it, and that the next sign-in
+// reads a file or command afresh: a command that prints a new value each
+// time it runs gives 1 to the check and its sign-in, then 2.
 func TestCheckPasswordSourceReadsOnce(t *testing.T) {
 	count := filepath.Join(t.TempDir(), "count")
 	src := passwordSources{Command: "echo x >> " + count + "; wc -l < " + count}
 	env := &Env{Stderr: &strings.Builder{}}
-	if err := env.checkPasswordSource(context.Background(), src); err != nil {
+	ctx := context.Background()
+	if err := env.checkPasswordSource(ctx, src); err != nil {
 		t.Fatal(err)
 	}
-	pw, fromKeyring, err := env.readPassword(context.Background(), src, nil, "a@example.com")
-	if err != nil || fromKeyring || strings.TrimSpace(pw.Reveal()) != "1" {
-		t.Fatalf("password %q (keyring %v, err %v), want the first value", pw.Reveal(), fromKeyring, err)
+	for _, want := range []string{"1", "2"} {
+		pw, fromKeyring, err := env.readPassword(ctx, src, nil, "a@example.com")
+		if err != nil || fromKeyring || strings.TrimSpace(pw.Reveal()) != want {
+			t.Fatalf("password %q (keyring %v, err %v), want %s", pw.Reveal(), fromKeyring, err, want)
+		}
 	}
-	fresh := &Env{Stderr: &strings.Builder{}}
-	if err := fresh.checkPasswordSource(context.Background(), passwordSources{File: filepath.Join(t.TempDir(), "none")}); ExitCode(err) != ExNoInput {
+
+	stdin := passwordSources{Stdin: true}
+	env = &Env{Stdin: strings.NewReader("first\nsecond\n")}
+	if err := env.checkPasswordSource(ctx, stdin); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.checkPasswordSource(ctx, stdin); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if pw, _, err := env.readPassword(ctx, stdin, nil, "a@example.com"); err != nil || pw.Reveal() != "first" {
+			t.Fatalf("stdin: %q, %v; want the first line every time", pw.Reveal(), err)
+		}
+	}
+
+	missing := &Env{}
+	if err := missing.checkPasswordSource(ctx, passwordSources{File: filepath.Join(t.TempDir(), "none")}); ExitCode(err) != ExNoInput {
 		t.Fatalf("missing file: exit %d (%v), want %d", ExitCode(err), err, ExNoInput)
 	}
 }
