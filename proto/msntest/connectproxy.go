@@ -24,7 +24,6 @@ type ConnectProxy struct {
 	// User and Password are the credentials required, when User is set.
 	User, Password string
 
-	ln   net.Listener
 	stop func()
 
 	mu      sync.Mutex
