@@ -117,6 +117,13 @@ func (e *Env) checkPasswordSource(ctx context.Context, src passwordSources) erro
 	if !src.explicit() || (src.Stdin && e.checked.has()) {
 		return nil
 	}
+	if _, ok := ctx.Deadline(); !ok && e.opts.Timeout > 0 {
+		// A long-running command's own context has no deadline; a
+		// password command still gets --timeout, as during a sign-in.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, e.opts.Timeout)
+		defer cancel()
+	}
 	pw, err := e.readExplicit(ctx, src)
 	if err != nil {
 		return err

@@ -4,11 +4,13 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // TestPasswordFileRefusals checks the rules for --password-file: a
@@ -105,5 +107,21 @@ func TestCheckPasswordSourceReadsOnce(t *testing.T) {
 	missing := &Env{}
 	if err := missing.checkPasswordSource(ctx, passwordSources{File: filepath.Join(t.TempDir(), "none")}); ExitCode(err) != ExNoInput {
 		t.Fatalf("missing file: exit %d (%v), want %d", ExitCode(err), err, ExNoInput)
+	}
+}
+
+// TestCheckPasswordSourceBounded checks that a password command that
+// never ends is stopped after --timeout, even under a context without
+// a deadline (a long-running command's own).
+func TestCheckPasswordSourceBounded(t *testing.T) {
+	env := &Env{Stderr: &strings.Builder{}}
+	env.opts.Timeout = 200 * time.Millisecond
+	start := time.Now()
+	err := env.checkPasswordSource(context.Background(), passwordSources{Command: "exec sleep 30"})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err %v, want the deadline", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("took %s", d)
 	}
 }
