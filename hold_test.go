@@ -66,6 +66,9 @@ func demoLogin(ts *testscript.TestScript, ctx context.Context, email string) *pr
 	roots.AppendCertsFromPEM(ca)
 	w := worldOf(ts)
 	pc := passport.New(w.srv.NexusURL(), roots)
+	// The server's nexus names the Passport proxy, on another port, as
+	// its login server: the host policy wants that port allowed.
+	pc.LoginHosts = []string{ts.Getenv("PASSPORT_ADDR")}
 	defer pc.CloseIdle()
 	res, err := proto.Login(ctx, proto.LoginConfig{
 		Server: w.srv.NSAddr(), Email: email, Passport: pc,

@@ -110,22 +110,24 @@ func scriptParams(shared bool) testscript.Params {
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"exits":      cmdExits,
-			"policy":     cmdPolicy,
-			"passport":   cmdPassport,
-			"nosecrets":  cmdNoSecrets,
-			"waitfile":   cmdWaitFile,
-			"rawserver":  cmdRawServer,
-			"hold":       cmdHold,
-			"release":    cmdRelease,
-			"fillgroups": cmdFillGroups,
-			"signedin":   cmdSignedIn,
-			"waitgrep":   cmdWaitGrep,
-			"online":     cmdOnline,
-			"contact":    cmdContact,
-			"held":       cmdHeld,
-			"kick":       cmdKick,
-			"clients":    cmdClients,
+			"exits":        cmdExits,
+			"policy":       cmdPolicy,
+			"passport":     cmdPassport,
+			"nosecrets":    cmdNoSecrets,
+			"waitfile":     cmdWaitFile,
+			"rawserver":    cmdRawServer,
+			"hold":         cmdHold,
+			"release":      cmdRelease,
+			"fillgroups":   cmdFillGroups,
+			"signedin":     cmdSignedIn,
+			"waitgrep":     cmdWaitGrep,
+			"online":       cmdOnline,
+			"contact":      cmdContact,
+			"held":         cmdHeld,
+			"kick":         cmdKick,
+			"clients":      cmdClients,
+			"connectproxy": cmdConnectProxy,
+			"proxied":      cmdProxied,
 		},
 	}
 }
@@ -216,7 +218,10 @@ func setupWorld(env *testscript.Env) error {
 	env.Setenv("NS_ADDR", srv.NSAddr())     // MSN_SERVER, for scripts that empty it
 	env.Setenv("NEXUS_URL", nexus.String()) // MSN_NEXUS, likewise
 	env.Setenv("MSN_TIMEOUT", stepTimeout.String())
+	env.Setenv("NEXUS_DIRECT", srv.NexusURL())                  // the server's own nexus, not behind the counting proxy
+	env.Setenv("PASSPORT_ADDR", proxy.Listener.Addr().String()) // host:port of the counting proxy
 	env.Values[worldKey{}] = w
+	env.Values[connectProxyKey{}] = &connectProxies{target: proxy.Listener.Addr().String()}
 	return nil
 }
 

@@ -67,7 +67,7 @@ func globalFlags() []cli.Flag {
 		&cli.StringFlag{Name: "account", Aliases: []string{"a"}, EnvVars: []string{"MSN_ACCOUNT"}, Usage: "the Passport EMAIL to act as (default: the last account that logged in)"},
 		&cli.StringFlag{Name: "server", EnvVars: []string{"MSN_SERVER"}, Value: DefaultServer, Usage: "dispatch or notification server HOST:PORT"},
 		&cli.StringFlag{Name: "nexus", EnvVars: []string{"MSN_NEXUS"}, Value: DefaultNexus, Usage: "Passport nexus URL (https)"},
-		&cli.StringSliceFlag{Name: "login-host", EnvVars: []string{"MSN_LOGIN_HOST"}, Usage: "also allow Passport logins at HOST (repeatable; in the environment, comma-separated)"},
+		&cli.StringSliceFlag{Name: "login-host", EnvVars: []string{"MSN_LOGIN_HOST"}, Usage: "also allow Passport logins at HOST on port 443, or at HOST:PORT (repeatable; in the environment, comma-separated)"},
 		&cli.StringFlag{Name: "protocol", EnvVars: []string{"MSN_PROTOCOL"}, Value: "msnp8", Usage: "protocol version: msnp8, or msnp7 (MD5 login, weaker)"},
 		&cli.StringFlag{Name: "ca-file", EnvVars: []string{"MSN_CA_FILE"}, TakesFile: true, Usage: "also trust the CA certificates in the PEM FILE"},
 		&cli.StringFlag{Name: "keyring", EnvVars: []string{"MSN_KEYRING"}, Value: "auto", Usage: "where secrets are saved: auto, system, file or none"},

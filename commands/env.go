@@ -66,6 +66,8 @@ type Env struct {
 	account   string
 	prompted  secret.String
 	promptErr error
+	// checked is the password checkPasswordSource read from a flag.
+	checked checkedPassword
 }
 
 // globalOptions holds the global flags after parsing.

@@ -77,7 +77,7 @@ func (e *Env) budget(ctx context.Context, extra time.Duration) (context.Context,
 // flags so and the session options o (their Password, Fresh and
 // SavePassword come from so).
 func (e *Env) openSession(ctx context.Context, account string, so sessionOptions, o session.Options) (*session.Session, error) {
-	store, err := e.checkedStore(so)
+	store, err := e.checkedStore(ctx, so)
 	if err != nil {
 		return nil, err
 	}
@@ -88,9 +88,10 @@ func (e *Env) openSession(ctx context.Context, account string, so sessionOptions
 	return s, e.explainLoginError(err)
 }
 
-// checkedStore opens the keyring store and refuses --save-password when
-// it saves no secrets.
-func (e *Env) checkedStore(so sessionOptions) (*keyring.Store, error) {
+// checkedStore opens the keyring store, refuses --save-password when it
+// saves no secrets, and reads the password of a password flag now
+// (checkPasswordSource), whether or not the sign-in will need it.
+func (e *Env) checkedStore(ctx context.Context, so sessionOptions) (*keyring.Store, error) {
 	store, err := e.Store()
 	if err != nil {
 		return nil, err
@@ -98,6 +99,9 @@ func (e *Env) checkedStore(so sessionOptions) (*keyring.Store, error) {
 	if so.SavePassword && store.Backend() == string(keyring.ModeNone) {
 		return nil, &codedError{code: ExConfig, err: errors.New("--save-password: no keyring to save it in"),
 			hint: "use --keyring system, or --keyring file to opt in to a 0600 file"}
+	}
+	if err := e.checkPasswordSource(ctx, so.Password); err != nil {
+		return nil, err
 	}
 	return store, nil
 }
@@ -153,13 +157,17 @@ func (e *Env) storeAndAccount(arg string) (*keyring.Store, string, error) {
 	return store, account, nil
 }
 
-// checkAccount rejects what cannot be a Passport address.
+// checkAccount rejects what cannot be a Passport address, before anything
+// is sent: proto.CheckAccount, which also refuses bidi controls,
+// zero-width and other invisible characters. The address is shown
+// escaped, never raw.
 func checkAccount(a string) error {
-	local, domain, ok := strings.Cut(a, "@")
-	if !ok || local == "" || domain == "" || len(a) > 129 || strings.ContainsFunc(a, func(r rune) bool {
-		return r <= ' ' || r == 0x7f
-	}) {
-		return usageErrorf("%q is not an email address", a)
+	if proto.CheckAccount(a) != nil {
+		if strings.ContainsFunc(a, proto.HiddenRune) {
+			return &codedError{code: ExUsage, err: fmt.Errorf("%s is not an email address", quoteDisplay(a)),
+				hint: "it holds an invisible or control character (shown escaped); type the address again"}
+		}
+		return usageErrorf("%s is not an email address", quoteDisplay(a))
 	}
 	return nil
 }
@@ -173,7 +181,7 @@ func checkAccount(a string) error {
 // stderr "DOING as ACCOUNT (STATUS)". Going online takes --timeout, each
 // time it is called; the session itself lasts as long as ctx.
 func (e *Env) stayOnline(ctx context.Context, account string, so sessionOptions, ring func(*proto.Ring), doing string) (*session.Online, error) {
-	store, err := e.checkedStore(so)
+	store, err := e.checkedStore(ctx, so)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"msn/keyring"
 	"msn/proto"
+	"msn/proto/passport"
 )
 
 // parseGlobals checks the global flags and stores them in env. A bad
@@ -45,16 +46,28 @@ func (e *Env) parseGlobals(c *cli.Context) error {
 	if err := checkNexus(o.Nexus); err != nil {
 		return badGlobal(c, "nexus", o.Nexus, err)
 	}
+	for _, h := range o.LoginHosts {
+		if _, _, err := passport.ParseLoginHost(h); err != nil {
+			return badGlobal(c, "login-host", strings.Join(o.LoginHosts, ","), err)
+		}
+	}
 	o.explicit = explicitFlags(c)
 	e.opts = o
 	return nil
 }
 
-// checkNexus accepts an https URL with a host.
+// checkNexus accepts an https URL with a host, a port from 1 to 65535
+// when it names one (443 when not), and no user name or password.
 func checkNexus(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || !strings.EqualFold(u.Scheme, "https") {
 		return fmt.Errorf("%q: want an https:// URL", raw)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%q: a nexus URL carries no user name or password", u.Redacted())
+	}
+	if _, _, err := passport.ParseLoginHost(u.Host); err != nil {
+		return fmt.Errorf("%q: want https://HOST[:PORT]/PATH with a port from 1 to 65535", raw)
 	}
 	return nil
 }

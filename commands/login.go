@@ -15,7 +15,7 @@ import (
 func passwordFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.BoolFlag{Name: "password-stdin", Usage: "read the password from the first line of stdin"},
-		&cli.StringFlag{Name: "password-file", EnvVars: []string{"MSN_PASSWORD_FILE"}, TakesFile: true, Usage: "read the password from the first line of a file only its owner can read"},
+		&cli.StringFlag{Name: "password-file", EnvVars: []string{"MSN_PASSWORD_FILE"}, TakesFile: true, Usage: "read the password from the first line of a file of your own that only you can read (not a symbolic link)"},
 		&cli.StringFlag{Name: "password-command", Usage: "run a shell command and use the first line of its output as the password"},
 	}
 }
@@ -54,7 +54,9 @@ func loginCommand(env *Env) *cli.Command {
 		Description: "Logs in with Passport (MSNP8), or with MD5 when --protocol msnp7 is given. " +
 			"The password comes from --password-stdin, --password-file, --password-command, the keyring " +
 			"(after --save-password), or a prompt when stdin is a terminal. The Passport ticket is cached, " +
-			"so later commands need no password while the server accepts it.",
+			"so later commands need no password while the server accepts it. A password given with " +
+			"--password-stdin, --password-file or --password-command is always checked: login then signs in " +
+			"with it afresh instead of offering the cached ticket.",
 		Flags: append(passwordFlags(),
 			&cli.BoolFlag{Name: "save-password", Usage: "save the password in the keyring so later commands never ask"},
 			&cli.BoolFlag{Name: "fresh", Usage: "ignore the cached ticket and ask Passport for a new one"},
@@ -68,9 +70,12 @@ func loginCommand(env *Env) *cli.Command {
 				return err
 			}
 			save := c.Bool("save-password")
+			// A password given by a flag is always proved: the login
+			// is a fresh one, never the cached ticket.
+			fresh := c.Bool("fresh") || save || src.explicit()
 			return runLogin(c.Context, env, loginOptions{
 				Account: c.Args().First(),
-				Session: sessionOptions{Password: src, Fresh: c.Bool("fresh") || save, SavePassword: save},
+				Session: sessionOptions{Password: src, Fresh: fresh, SavePassword: save},
 			})
 		},
 	}

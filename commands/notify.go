@@ -198,7 +198,7 @@ func notifySend(ctx context.Context, env *Env, opts notifyOptions, text string, 
 		}
 	}
 	var peers []string
-	cv, err := newConversation(env, account, sendOptions{
+	cv, err := newConversation(ctx, env, account, sendOptions{
 		Recipients: opts.Recipients,
 		Window:     sendWindow,
 		Session:    opts.Session,

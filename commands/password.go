@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/term"
@@ -57,17 +57,14 @@ var errNoPasswordSource = &codedError{
 
 // readPassword returns the password of account from the first source that
 // applies: the flags, the keyring, then a terminal prompt. fromKeyring
-// reports that it came from the keyring.
+// reports that it came from the keyring. The value checkPasswordSource
+// read from a flag is used instead of reading it again.
 func (e *Env) readPassword(ctx context.Context, src passwordSources, store *keyring.Store, account string) (pw secret.String, fromKeyring bool, err error) {
-	switch {
-	case src.Stdin:
-		pw, err = passwordFromReader(e.Stdin, "--password-stdin")
-		return pw, false, err
-	case src.File != "":
-		pw, err = passwordFromFile(src.File)
-		return pw, false, err
-	case src.Command != "":
-		pw, err = passwordFromCommand(ctx, src.Command, e.Stderr)
+	if src.explicit() {
+		if pw, ok := e.checked.take(src.Stdin); ok {
+			return pw, false, nil
+		}
+		pw, err = e.readExplicit(ctx, src)
 		return pw, false, err
 	}
 	if pw, ok := e.promptedPassword(); ok {
@@ -93,6 +90,79 @@ func (e *Env) readPassword(ctx context.Context, src passwordSources, store *keyr
 		return pw, false, err
 	}
 	return secret.String{}, false, errNoPasswordSource
+}
+
+// readExplicit reads the password from the flag that names its source.
+func (e *Env) readExplicit(ctx context.Context, src passwordSources) (secret.String, error) {
+	switch {
+	case src.Stdin:
+		return passwordFromReader(e.Stdin, "--password-stdin")
+	case src.File != "":
+		return passwordFromFile(src.File)
+	case src.Command != "":
+		return passwordFromCommand(ctx, src.Command, e.Stderr)
+	}
+	return secret.String{}, errNoPasswordSource
+}
+
+// checkPasswordSource reads the password from an explicit source (a
+// password flag) before signing in, whether or not the sign-in turns
+// out to need it: a cached ticket or another command's session must not
+// hide a missing file, an insecure one, a failing command or an empty
+// password. The value waits in e.checked for the sign-in that follows.
+// Stdin is read once per process; a file or a command is read again
+// before each sign-in (a long-running command that signs in again sees
+// a changed password).
+func (e *Env) checkPasswordSource(ctx context.Context, src passwordSources) error {
+	if !src.explicit() || (src.Stdin && e.checked.has()) {
+		return nil
+	}
+	if _, ok := ctx.Deadline(); !ok && e.opts.Timeout > 0 {
+		// A long-running command's own context has no deadline; a
+		// password command still gets --timeout, as during a sign-in.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, e.opts.Timeout)
+		defer cancel()
+	}
+	pw, err := e.readExplicit(ctx, src)
+	if err != nil {
+		return err
+	}
+	e.checked.put(pw)
+	return nil
+}
+
+// checkedPassword is a password read from a flag ahead of the sign-in
+// that uses it. The sign-in may run on another goroutine.
+type checkedPassword struct {
+	mu sync.Mutex
+	pw secret.String
+}
+
+// put keeps pw for the next sign-in.
+func (c *checkedPassword) put(pw secret.String) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pw = pw
+}
+
+// has reports whether a password is kept.
+func (c *checkedPassword) has() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return !c.pw.Empty()
+}
+
+// take returns the kept password; unless keep, it is then forgotten, so
+// that the next sign-in reads its source again.
+func (c *checkedPassword) take(keep bool) (secret.String, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	pw := c.pw
+	if !keep {
+		c.pw = secret.String{}
+	}
+	return pw, !pw.Empty()
 }
 
 // passwordFromReader reads one line, without its CR/LF.
@@ -121,28 +191,22 @@ func cleanPassword(line, what string) (secret.String, error) {
 	return secret.New(pw), nil
 }
 
-// passwordFromFile reads the first line of path, refusing a file that
-// group or others can access.
+// passwordFromFile reads the first line of path. The file must be the
+// user's own and private: a missing file is 66; a symbolic link, a file
+// owned by another user, or one group or others can access is 78 (a
+// link is refused rather than followed, since whoever can plant one
+// could point it at any file of the user's; name the file itself); a
+// directory, device or pipe is 66. The checks are made on the opened
+// descriptor (keyring.OpenPrivate).
 func passwordFromFile(path string) (secret.String, error) {
-	info, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return secret.String{}, withCode(ExNoInput, fmt.Errorf("--password-file: %w", err))
-	}
-	if err != nil {
-		return secret.String{}, withCode(ExNoInput, fmt.Errorf("--password-file: %w", err))
-	}
-	if !info.Mode().IsRegular() {
-		return secret.String{}, withCode(ExNoInput, fmt.Errorf("--password-file %s: not a regular file", path))
-	}
-	if perm := info.Mode().Perm(); perm&0o077 != 0 {
-		return secret.String{}, &codedError{
-			code: ExConfig,
-			err:  fmt.Errorf("--password-file %s: mode %04o lets others read it", path, perm),
-			hint: "chmod 600 " + path,
-		}
-	}
-	f, err := os.Open(path)
-	if err != nil {
+	f, err := keyring.OpenPrivate(path)
+	var pe *keyring.PrivateError
+	switch {
+	case errors.As(err, &pe) && errors.Is(err, keyring.ErrNotRegular):
+		return secret.String{}, withCode(ExNoInput, fmt.Errorf("--password-file %w", err))
+	case errors.As(err, &pe):
+		return secret.String{}, &codedError{code: ExConfig, err: fmt.Errorf("--password-file %w", err), hint: pe.Fix}
+	case err != nil:
 		return secret.String{}, withCode(ExNoInput, fmt.Errorf("--password-file: %w", err))
 	}
 	defer f.Close()

@@ -14,8 +14,14 @@ import (
 
 // Limits of msn send.
 const (
-	// maxSendInput bounds a message read from stdin, and one line of -i.
+	// maxSendInput bounds a message, counted after its trailing line
+	// ends are removed: the text of the arguments, the one read from
+	// stdin, and one line of -i.
 	maxSendInput = 1 << 20
+	// maxLineEnds is how many bytes of trailing line ends stdin may add
+	// to a message of maxSendInput bytes; they are removed before the
+	// size is checked.
+	maxLineEnds = 1 << 10
 	// sendWindow is how many -i lines may await their acknowledgement.
 	sendWindow = 32
 	// maxRecipients bounds the people invited into one conversation.
@@ -160,25 +166,34 @@ func looksLikeAddress(s string) bool {
 }
 
 // readMessage reads the message of a one-shot send from stdin: at most
-// maxSendInput bytes of UTF-8, without its trailing newlines.
+// maxSendInput bytes of UTF-8 once its trailing newlines are removed
+// (and at most maxLineEnds bytes of them are read past that size).
 func readMessage(env *Env) (string, error) {
 	if env.stdinIsTerminal() {
 		return "", &codedError{code: ExUsage, err: errors.New("send: no text, and stdin is a terminal"),
 			hint: "give the text as arguments, or pipe it in: echo hello | msn send EMAIL"}
 	}
-	b, err := io.ReadAll(io.LimitReader(env.Stdin, maxSendInput+1))
+	b, err := io.ReadAll(io.LimitReader(env.Stdin, maxSendInput+maxLineEnds+1))
 	if err != nil {
 		return "", withCode(ExIOErr, fmt.Errorf("send: read stdin: %w", err))
 	}
-	if len(b) > maxSendInput {
-		return "", withCode(ExDataErr, fmt.Errorf("send: the message on stdin is longer than %d bytes", maxSendInput))
+	if len(b) > maxSendInput+maxLineEnds {
+		return "", errMessageTooLong
 	}
-	return checkMessage(strings.TrimRight(string(b), "\r\n"))
+	return checkMessage(string(b))
 }
 
-// checkMessage rejects an empty text and one that is not UTF-8.
+// errMessageTooLong reports a message over maxSendInput bytes.
+var errMessageTooLong = withCode(ExDataErr, fmt.Errorf("send: the message is longer than %d bytes", maxSendInput))
+
+// checkMessage removes the trailing line ends of text, then rejects an
+// empty text, one longer than maxSendInput bytes and one that is not
+// UTF-8.
 func checkMessage(text string) (string, error) {
+	text = strings.TrimRight(text, "\r\n")
 	switch {
+	case len(text) > maxSendInput:
+		return "", errMessageTooLong
 	case text == "":
 		return "", withCode(ExDataErr, errors.New("send: empty message"))
 	case !utf8.ValidString(text):
@@ -210,7 +225,7 @@ func runSend(ctx context.Context, env *Env, opts sendOptions) error {
 			return usageErrorf("send: %s is the account itself", r)
 		}
 	}
-	cv, err := newConversation(env, account, opts)
+	cv, err := newConversation(ctx, env, account, opts)
 	if err != nil {
 		return err
 	}

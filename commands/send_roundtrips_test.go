@@ -82,6 +82,9 @@ func newRoundTripContact(t *testing.T, w *testWorld, lw *msntest.LatencyWorld) *
 		return d.DialContext(ctx, network, addr)
 	}
 	pc := passport.New(w.srv.NexusURL(), lw.Roots())
+	// The server's nexus names the Passport proxy, on another port, as
+	// its login server: the host policy wants that port allowed.
+	pc.LoginHosts = []string{lw.Passport.Addr()}
 	defer pc.CloseIdle()
 	rings := make(chan *proto.Ring, 4)
 	ctx, cancel := context.WithTimeout(context.Background(), roundTripTimeout)

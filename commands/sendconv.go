@@ -26,8 +26,9 @@ type conversation struct {
 }
 
 // newConversation prepares a conversation; nothing is sent before open.
-func newConversation(env *Env, account string, opts sendOptions) (*conversation, error) {
-	store, err := env.checkedStore(opts.Session)
+// A password flag is read now, within ctx.
+func newConversation(ctx context.Context, env *Env, account string, opts sendOptions) (*conversation, error) {
+	store, err := env.checkedStore(ctx, opts.Session)
 	if err != nil {
 		return nil, err
 	}

@@ -120,7 +120,7 @@ func runSendfile(ctx context.Context, env *Env, opts sendfileOptions) error {
 	if strings.EqualFold(opts.To, account) {
 		return usageErrorf("sendfile: %s is the account itself", opts.To)
 	}
-	cv, err := newConversation(env, account, sendOptions{Recipients: []string{opts.To}, WaitOnline: opts.WaitOnline, Session: opts.Session})
+	cv, err := newConversation(ctx, env, account, sendOptions{Recipients: []string{opts.To}, WaitOnline: opts.WaitOnline, Session: opts.Session})
 	if err != nil {
 		return err
 	}

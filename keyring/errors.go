@@ -8,8 +8,11 @@ var (
 	ErrNotFound = errors.New("keyring: not found")
 	// ErrUnavailable reports that the system keyring cannot be used.
 	ErrUnavailable = errors.New("keyring: system keyring unavailable")
-	// ErrInsecureFile reports a secrets file that group or others may access.
-	ErrInsecureFile = errors.New("keyring: secrets file is accessible by group or others")
+	// ErrInsecureFile reports a file or directory holding secrets that is
+	// not private to the user: a symbolic link, not a regular file, owned
+	// by someone else, or open to group or others (*PrivateError says
+	// which).
+	ErrInsecureFile = errors.New("keyring: secrets file or directory is not private to its owner")
 	// ErrTimeout reports a system keyring call that did not answer in time.
 	ErrTimeout = errors.New("keyring: system keyring timed out")
 	// ErrNoStateDir is returned when neither XDG_STATE_HOME nor HOME

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sync"
 )
@@ -14,53 +13,60 @@ import (
 const maxSecretsFile = 1 << 20
 
 // fileBackend keeps secrets in a 0600 JSON object {"<user>": "<value>"}.
-// It refuses a file that group or others can access, or that is not a
-// regular file; a file that does not parse counts as empty.
+// It refuses a secrets file that is a symbolic link, not a regular file,
+// owned by another user or open to group or others, and a state
+// directory that is a symbolic link, owned by another user or writable
+// by group or others; a file that does not parse counts as empty.
 type fileBackend struct {
+	dir  string
 	path string
 	mu   sync.Mutex
 }
 
-// openFile returns the backend for dir/secrets.json after checking an
-// existing file's permissions.
+// openFile returns the backend for dir/secrets.json after checking the
+// directory and an existing file.
 func openFile(dir string) (*fileBackend, error) {
-	b := &fileBackend{path: filepath.Join(dir, "secrets.json")}
-	if err := b.check(); err != nil {
+	b := &fileBackend{dir: dir, path: filepath.Join(dir, "secrets.json")}
+	if _, err := b.load(); err != nil {
 		return nil, err
 	}
 	return b, nil
 }
 
-// check refuses an insecure secrets file; a missing one is fine.
-func (b *fileBackend) check() error {
-	fi, err := os.Lstat(b.path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("keyring: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("%w: %s is not a regular file", ErrInsecureFile, b.path)
-	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		return fmt.Errorf("%w: %s has mode %04o (run: chmod 600 %s)", ErrInsecureFile, b.path, fi.Mode().Perm(), b.path)
+// checkDir refuses an insecure state directory; a missing one is fine.
+func (b *fileBackend) checkDir() error {
+	if err := CheckPrivateDir(b.dir); err != nil {
+		return insecure(err)
 	}
 	return nil
 }
 
+// insecure words a refusal from CheckPrivateDir or OpenPrivate for the
+// keyring, with the repair when there is one.
+func insecure(err error) error {
+	var pe *PrivateError
+	if !errors.As(err, &pe) {
+		return fmt.Errorf("keyring: %w", err)
+	}
+	if pe.Fix != "" {
+		return fmt.Errorf("keyring: %w (%s)", err, pe.Fix)
+	}
+	return fmt.Errorf("keyring: %w", err)
+}
+
 // load reads the entries; a missing or unreadable-as-JSON file is empty.
+// The file is checked on the descriptor it is read from.
 func (b *fileBackend) load() (map[string]string, error) {
-	if err := b.check(); err != nil {
+	if err := b.checkDir(); err != nil {
 		return nil, err
 	}
-	data, err := ReadFile(b.path, maxSecretsFile)
+	data, err := ReadPrivate(b.path, maxSecretsFile)
 	m := map[string]string{}
 	switch {
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, ErrFileTooLarge):
 		return m, nil
 	case err != nil:
-		return nil, fmt.Errorf("keyring: %w", err)
+		return nil, insecure(err)
 	}
 	if json.Unmarshal(data, &m) != nil || m == nil {
 		return map[string]string{}, nil
@@ -115,6 +121,9 @@ func (b *fileBackend) save(m map[string]string) error {
 	}
 	if len(data) > maxSecretsFile {
 		return errTooLarge
+	}
+	if err := b.checkDir(); err != nil {
+		return err
 	}
 	if err := writeFileAtomic(b.path, data); err != nil {
 		return fmt.Errorf("keyring: write secrets: %w", err)

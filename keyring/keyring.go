@@ -74,8 +74,10 @@ func (s *Store) warn(msg string) {
 // is used only when a session bus exists (on Linux and the BSDs) and a
 // probe answers within the timeout; otherwise auto mode saves no secrets
 // and sets Warning, and system mode fails with ErrUnavailable. File mode
-// refuses an existing secrets file that group or others can access
-// (ErrInsecureFile).
+// refuses (ErrInsecureFile) a secrets file that is a symbolic link, not
+// a regular file, owned by another user or open to group or others, and
+// a state directory that is a symbolic link, owned by another user or
+// writable by group or others; it checks again at every read and write.
 func Open(cfg Config) (*Store, error) {
 	dir := cfg.StateDir
 	if dir == "" {

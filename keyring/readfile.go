@@ -11,9 +11,10 @@ import (
 var ErrFileTooLarge = errors.New("file too large")
 
 // ReadFile reads at most limit bytes of the file at path, failing with an
-// error that wraps ErrFileTooLarge when it is larger. It is the one
-// bounded file reader of the toolkit: the state and secrets files here,
-// and files named by flags (--ca-file) in commands.
+// error that wraps ErrFileTooLarge when it is larger. It is the bounded
+// reader of files that hold no secret: the state file here, and files
+// named by flags (--ca-file) in commands; ReadPrivate reads the secrets
+// file after checking it is private.
 func ReadFile(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 )
@@ -47,8 +48,16 @@ type Client struct {
 	// LoginURL is the cached DALogin (https://host/path); empty means a
 	// nexus lookup on the first Login.
 	LoginURL string
-	// LoginHosts are extra login hosts allowed by the host policy.
+	// LoginHosts are extra login hosts allowed by the host policy:
+	// "host" (port 443) or "host:port".
 	LoginHosts []string
+	// Proxy chooses the proxy for a request's URL, as
+	// http.Transport.Proxy does; New sets http.ProxyFromEnvironment
+	// (HTTPS_PROXY, NO_PROXY, and the loopback exception). nil connects
+	// directly. An http or https proxy is reached with CONNECT, its
+	// credentials from the proxy URL; TLS with the login or nexus host
+	// runs inside the tunnel, verified as usual.
+	Proxy func(*http.Request) (*url.URL, error)
 
 	// dial replaces the TCP dial (tests map names to local listeners).
 	dial func(ctx context.Context, network, addr string) (net.Conn, error)
@@ -67,10 +76,10 @@ func New(nexusURL string, extraRoots *x509.CertPool) *Client {
 	if nexusURL == "" {
 		nexusURL = DefaultNexusURL
 	}
-	c := &Client{NexusURL: nexusURL}
+	c := &Client{NexusURL: nexusURL, Proxy: http.ProxyFromEnvironment}
 	c.dialTLS = c.dialTLSFunc(extraRoots)
 	tr := &http.Transport{
-		Proxy:                  nil,
+		Proxy:                  nil, // the TLS dialer goes through Client.Proxy itself
 		DialTLSContext:         c.dialWarmOrNew,
 		MaxIdleConns:           4,
 		MaxIdleConnsPerHost:    2,
@@ -89,22 +98,21 @@ func New(nexusURL string, extraRoots *x509.CertPool) *Client {
 	return c
 }
 
-// dialTLSFunc returns the transport's TLS dialer. With extra roots the
-// chain is checked against the system roots and then against the extra
-// roots, with the host name of the dialed address; without them the
-// standard crypto/tls verification runs.
+// dialFunc opens a TCP connection.
+type dialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
+
+// dialTLSFunc returns the transport's TLS dialer. It connects directly,
+// or through the proxy that c.Proxy names for the address (a CONNECT
+// tunnel), then runs the TLS handshake with the login or nexus host.
+// With extra roots the chain is checked against the system roots and
+// then against the extra roots, with the host name of the dialed
+// address; without them the standard crypto/tls verification runs.
 func (c *Client) dialTLSFunc(extra *x509.CertPool) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	var system *x509.CertPool
 	if extra != nil {
 		system, _ = x509.SystemCertPool()
 	}
-	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		host, _, err := net.SplitHostPort(addr)
-		if err != nil {
-			return nil, err
-		}
-		ctx, cancel := context.WithTimeout(ctx, DialTimeout)
-		defer cancel()
+	tlsFor := func(host string) *tls.Config {
 		cfg := &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12, NextProtos: []string{"http/1.1"}}
 		if extra != nil {
 			// Verification is not skipped: VerifyConnection below checks the
@@ -115,16 +123,34 @@ func (c *Client) dialTLSFunc(extra *x509.CertPool) func(ctx context.Context, net
 				return verifyChain(cs.PeerCertificates, host, system, extra)
 			}
 		}
-		dial := c.dial
+		return cfg
+	}
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			return nil, err
+		}
+		ctx, cancel := context.WithTimeout(ctx, DialTimeout)
+		defer cancel()
+		dial := dialFunc(c.dial)
 		if dial == nil {
 			d := &net.Dialer{Timeout: DialTimeout, KeepAlive: 30 * time.Second}
 			dial = d.DialContext
 		}
-		raw, err := dial(ctx, network, addr)
+		pu, err := c.proxyFor(addr)
 		if err != nil {
 			return nil, err
 		}
-		conn := tls.Client(raw, cfg)
+		var raw net.Conn
+		if pu != nil {
+			raw, err = c.dialVia(ctx, pu, network, addr, dial, tlsFor)
+		} else {
+			raw, err = dial(ctx, network, addr)
+		}
+		if err != nil {
+			return nil, err
+		}
+		conn := tls.Client(raw, tlsFor(host))
 		if err := conn.HandshakeContext(ctx); err != nil {
 			raw.Close()
 			return nil, err

@@ -74,7 +74,7 @@ func FuzzParsePassportURLs(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if u.Scheme != "https" || !c.hostAllowed(normalHost(u.Hostname())) {
+		if port, ok := urlPort(u); u.Scheme != "https" || !ok || port != 443 || !c.hostAllowed(normalHost(u.Hostname()), port) {
 			t.Fatalf("accepted %q", u)
 		}
 		h := normalHost(u.Hostname())

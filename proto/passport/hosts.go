@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -45,7 +46,11 @@ func (c *Client) checkLoginURL(raw string) (*url.URL, error) {
 	return u, c.checkURL(u)
 }
 
-// checkURL applies the scheme and host policy to an absolute URL.
+// defaultPort is the port of an https URL that names none.
+const defaultPort = 443
+
+// checkURL applies the scheme, host and port policy to an absolute URL:
+// https, no user info, and a host and port that hostAllowed accepts.
 func (c *Client) checkURL(u *url.URL) error {
 	if !strings.EqualFold(u.Scheme, "https") {
 		return fmt.Errorf("%w: login url must use https", ErrInsecureURL)
@@ -57,19 +62,26 @@ func (c *Client) checkURL(u *url.URL) error {
 	if host == "" {
 		return fmt.Errorf("%w: login url has no host", ErrMalformed)
 	}
-	if !c.hostAllowed(host) {
-		return fmt.Errorf("%w: %s", ErrHostNotAllowed, quoteHost(host))
+	port, ok := urlPort(u)
+	if !ok {
+		return fmt.Errorf("%w: login url has a bad port", ErrMalformed)
+	}
+	if !c.hostAllowed(host, port) {
+		return fmt.Errorf("%w: %s", ErrHostNotAllowed, quoteHost(net.JoinHostPort(host, strconv.Itoa(port))))
 	}
 	return nil
 }
 
-// hostAllowed implements the host policy: LoginHosts always; with the
-// Microsoft nexus, passport.com, passport.net and live.com and their
-// subdomains; with another nexus, its own host and hosts sharing its last
-// two labels (IP literals must match exactly).
-func (c *Client) hostAllowed(host string) bool {
+// hostAllowed implements the host policy, which compares the port as
+// well as the host (443 when a URL names none): LoginHosts always (an
+// entry without a port allows port 443 only; "host:port" allows that
+// port); with the Microsoft nexus, passport.com, passport.net and
+// live.com and their subdomains on port 443; with another nexus, its own
+// host and hosts sharing its last two labels (IP literals must match
+// exactly), on the nexus's port only.
+func (c *Client) hostAllowed(host string, port int) bool {
 	for _, h := range c.LoginHosts {
-		if hn := normalHost(hostOnly(h)); hn != "" && hn == host {
+		if lh, lp, err := ParseLoginHost(h); err == nil && lh == host && lp == port {
 			return true
 		}
 	}
@@ -78,6 +90,9 @@ func (c *Client) hostAllowed(host string) bool {
 		nexus = DefaultNexusURL
 	}
 	if nexus == DefaultNexusURL {
+		if port != defaultPort {
+			return false
+		}
 		for _, d := range microsoftDomains {
 			if host == d || strings.HasSuffix(host, "."+d) {
 				return true
@@ -90,7 +105,8 @@ func (c *Client) hostAllowed(host string) bool {
 		return false
 	}
 	nh := normalHost(nu.Hostname())
-	if nh == "" {
+	np, ok := urlPort(nu)
+	if nh == "" || !ok || np != port {
 		return false
 	}
 	if host == nh {
@@ -100,6 +116,57 @@ func (c *Client) hostAllowed(host string) bool {
 		return false
 	}
 	return registrable(host) == registrable(nh)
+}
+
+// ParseLoginHost parses an extra login host as given to LoginHosts:
+// "host", "host:port", "[v6]" or "[v6]:port". It returns the host in the
+// form the policy compares (lower case, no trailing dot) and the port,
+// 443 when none is given.
+func ParseLoginHost(h string) (host string, port int, err error) {
+	h = strings.TrimSpace(h)
+	port = defaultPort
+	if hp, p, splitErr := net.SplitHostPort(h); splitErr == nil {
+		n, ok := parsePort(p)
+		if !ok {
+			return "", 0, fmt.Errorf("%q: the port must be a number from 1 to 65535", h)
+		}
+		h, port = hp, n
+	} else if strings.Count(h, ":") == 1 {
+		return "", 0, fmt.Errorf("%q: want HOST or HOST:PORT", h)
+	}
+	host = normalHost(strings.TrimSuffix(strings.TrimPrefix(h, "["), "]"))
+	if host == "" {
+		return "", 0, fmt.Errorf("%q: want HOST or HOST:PORT", h)
+	}
+	return host, port, nil
+}
+
+// urlPort returns the port of an https URL, 443 when it names none;
+// false for a port that is not a number from 1 to 65535.
+func urlPort(u *url.URL) (int, bool) {
+	p := u.Port()
+	if p == "" {
+		if strings.HasSuffix(u.Host, ":") {
+			return 0, false
+		}
+		return defaultPort, true
+	}
+	return parsePort(p)
+}
+
+// parsePort parses a decimal port from 1 to 65535.
+func parsePort(p string) (int, bool) {
+	if p == "" || len(p) > 5 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(p); i++ {
+		if p[i] < '0' || p[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(p[i]-'0')
+	}
+	return n, n >= 1 && n <= 65535
 }
 
 // registrable returns the last two labels of a DNS name.
@@ -133,14 +200,6 @@ func normalHost(h string) string {
 		}
 	}
 	return h
-}
-
-// hostOnly strips a port from "host:port" or "[v6]:port".
-func hostOnly(h string) string {
-	if host, _, err := net.SplitHostPort(h); err == nil {
-		return host
-	}
-	return strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
 }
 
 // quoteHost makes a host safe to show in an error.

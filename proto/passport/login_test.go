@@ -41,7 +41,8 @@ func TestDiscoverDALogin(t *testing.T) {
 	}{
 		{"login.example.com/login2.srf", "https://login.example.com/login2.srf", nil},
 		{"https://nexus.example.com/login", "https://nexus.example.com/login", nil},
-		{"HTTPS://login.example.com:4443/login", "https://login.example.com:4443/login", nil},
+		{"HTTPS://login.example.com:443/login", "https://login.example.com:443/login", nil},
+		{"HTTPS://login.example.com:4443/login", "", ErrHostNotAllowed},
 		{"http://login.example.com/login2.srf", "", ErrInsecureURL},
 		{"ftp://login.example.com/login2.srf", "", ErrInsecureURL},
 		{"evil.test/login2.srf", "", ErrHostNotAllowed},

@@ -36,7 +36,12 @@ func TestRedirects(t *testing.T) {
 		{"relative", "/next?x=1", nil, nil, "login.example.com", "/next?x=1"},
 		{"relative path", "next", nil, nil, "login.example.com", "/next"},
 		{"login host", "https://127.0.0.1/login", []string{"127.0.0.1"}, nil, "127.0.0.1", "/login"},
-		{"login host with port", "https://127.0.0.1:8443/login", []string{"127.0.0.1:1"}, nil, "127.0.0.1:8443", "/login"},
+		{"login host with port", "https://127.0.0.1:8443/login", []string{"127.0.0.1:8443"}, nil, "127.0.0.1:8443", "/login"},
+		{"login host on another port", "https://127.0.0.1:8443/login", []string{"127.0.0.1:1"}, ErrHostNotAllowed, "", ""},
+		{"login host without port", "https://127.0.0.1:8443/login", []string{"127.0.0.1"}, ErrHostNotAllowed, "", ""},
+		{"same host, another port", "https://login.example.com:444/login2.srf", nil, ErrHostNotAllowed, "", ""},
+		{"sibling host, another port", "https://loginnet.example.com:8443/login2.srf", nil, ErrHostNotAllowed, "", ""},
+		{"sibling host, port 443 named", "https://loginnet.example.com:443/login2.srf", nil, nil, "loginnet.example.com:443", "/login2.srf"},
 		{"ip not allowed", "https://127.0.0.1/login", nil, ErrHostNotAllowed, "", ""},
 		{"http", "http://login.example.com/next", nil, ErrInsecureURL, "", ""},
 		{"evil", "https://evil.test/next", nil, ErrHostNotAllowed, "", ""},
@@ -102,7 +107,7 @@ func TestMicrosoftHostPolicy(t *testing.T) {
 		"evilpassport.com": false, "passport.com.evil.test": false, "live.com.evil": false,
 		"127.0.0.1": false, "example.com": false, "bad_host..passport.com": false,
 	} {
-		if got := c.hostAllowed(normalHost(host)); got != ok {
+		if got := c.hostAllowed(normalHost(host), 443); got != ok {
 			t.Errorf("hostAllowed(%q) = %v, want %v", host, got, ok)
 		}
 	}
@@ -110,12 +115,12 @@ func TestMicrosoftHostPolicy(t *testing.T) {
 
 func TestCustomHostPolicy(t *testing.T) {
 	c := New("https://127.0.0.1:4443/rdr/pprdr.asp", nil)
-	c.LoginHosts = []string{"Login.Example.NET"}
+	c.LoginHosts = []string{"Login.Example.NET:4443"}
 	for host, ok := range map[string]bool{
 		"127.0.0.1": true, "127.0.0.2": false, "0.1": false, "login.example.net": true, "example.net": false,
 	} {
-		if got := c.hostAllowed(host); got != ok {
-			t.Errorf("hostAllowed(%q) = %v, want %v", host, got, ok)
+		if got := c.hostAllowed(host, 4443); got != ok {
+			t.Errorf("hostAllowed(%q, 4443) = %v, want %v", host, got, ok)
 		}
 	}
 }
