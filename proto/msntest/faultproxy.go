@@ -94,6 +94,7 @@ type FaultProxy struct {
 	conns    map[net.Conn]bool
 	accepted int
 	fired    int
+	firstAt  time.Time // when the first fault fired
 }
 
 // NewFaultProxy listens on 127.0.0.1 and forwards to target (which
@@ -124,6 +125,13 @@ func (p *FaultProxy) Fired() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.fired
+}
+
+// FirstFault returns when the first fault fired (the zero time before).
+func (p *FaultProxy) FirstFault() time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.firstAt
 }
 
 // Accepted returns how many connections the proxy has accepted.
@@ -227,6 +235,9 @@ func (p *FaultProxy) rule(n int, d Direction) *Rule {
 // fire counts one injected fault.
 func (p *FaultProxy) fire() {
 	p.mu.Lock()
+	if p.fired == 0 {
+		p.firstAt = time.Now()
+	}
 	p.fired++
 	p.mu.Unlock()
 }

@@ -142,8 +142,8 @@ func TestFaultProxy(t *testing.T) {
 					t.Error("the server's connection did not end")
 				}
 			}
-			if p.Fired() != 1 {
-				t.Errorf("fired %d faults, want 1", p.Fired())
+			if p.Fired() != 1 || p.FirstFault().IsZero() {
+				t.Errorf("fired %d faults (the first at %v), want 1", p.Fired(), p.FirstFault())
 			}
 		})
 	}
