@@ -11,8 +11,8 @@ import (
 
 	"go.uber.org/goleak"
 
-	"msn/proto/msntest"
 	"msn/proto/msnftp"
+	"msn/proto/msntest"
 )
 
 // The fault suite runs every command that talks to a server through a
