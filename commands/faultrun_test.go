@@ -166,16 +166,16 @@ func (f *faultRun) peer(ctx context.Context) {
 	case "sendfile":
 		bob := f.w.filePeer(f.t, "bob@example.com")
 		f.t.Cleanup(bob.close)
-		f.go_(func() { f.receiveOffer(ctx, bob) })
+		f.spawn(func() { f.receiveOffer(ctx, bob) })
 	case "recvfile":
 		alice := f.w.peer(f.t, "alice@example.com")
 		f.t.Cleanup(alice.close)
-		f.go_(func() { f.offerFile(ctx, alice) })
+		f.spawn(func() { f.offerFile(ctx, alice) })
 	}
 }
 
-// go_ runs fn on a goroutine the row waits for.
-func (f *faultRun) go_(fn func()) {
+// spawn runs fn on a goroutine the row waits for.
+func (f *faultRun) spawn(fn func()) {
 	f.peers.Add(1)
 	go func() {
 		defer f.peers.Done()
@@ -272,7 +272,7 @@ func (f *faultRun) listenConversation() faultResult {
 	}
 	start := time.Now()
 	alice, _, _ := f.env("alice@example.com", strings.NewReader(""), false)
-	f.go_(func() {
+	f.spawn(func() {
 		_ = runSend(ctx, alice, sendOptions{Recipients: []string{"bob@example.com"}, Text: "hello", HasText: true,
 			Window: sendWindow, Session: f.w.session("alice@example.com")})
 	})

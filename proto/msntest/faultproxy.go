@@ -20,7 +20,8 @@ const (
 	// Cut forwards the first half of the line at the fault point, then
 	// closes both halves.
 	Cut
-	// Truncate closes both halves (FIN, not RST) at the fault point.
+	// Truncate closes both connections at the fault point, as a peer
+	// that hangs up does.
 	Truncate
 	// Drip forwards the rule's direction one byte per Rule.Interval
 	// from the fault point on.
