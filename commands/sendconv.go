@@ -39,6 +39,7 @@ func newConversation(env *Env, account string, opts sendOptions) (*conversation,
 		Presence:   func() proto.Status { return env.ownPresence(account, true) },
 		Handler:    cv.sbEvent,
 		Hold:       opts.Interactive,
+		AckWait:    env.opts.Timeout,
 	})
 	return cv, nil
 }
