@@ -181,13 +181,18 @@ func (r *fileReceiver) drain() {
 // finish judges how recvfile ended: an interrupt is the normal end
 // unless --count was not reached or a transfer was cut short (130); the
 // first failed transfer sets the exit status of an otherwise clean end.
-// Every failure has had its line on stderr already.
+// Every failure has had its line on stderr already, so a summary ("2 of
+// 3 transfers failed") follows only when more than one transfer was
+// attempted; after a single one, its own line says it all.
 func (r *fileReceiver) finish(ctx context.Context, err error) error {
 	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) && r.opts.Count == 0 && !r.cut.Load() {
 		err = nil // an interrupt between transfers is how recvfile ends
 	}
 	if err != nil || r.first == nil {
 		return err
+	}
+	if r.handled <= 1 {
+		return &silentExit{code: ExitCode(r.first)}
 	}
 	return withCode(ExitCode(r.first), fmt.Errorf("recvfile: %d of %d transfers failed", r.failed, r.handled))
 }
