@@ -60,7 +60,8 @@ func recvfileCommand(env *Env) *cli.Command {
 			"sha256sum); with --json one object per file: type, time, account, from, name, conversation, file, " +
 			"path, size, seconds, sha256. A transfer that fails leaves nothing under the final name and is reported " +
 			"on stderr; recvfile goes on, and its exit status is then that of the first failure: 74 cut short or " +
-			"cancelled, 75 stalled, 76 protocol error, 73 cannot create the file. It runs until interrupted (0; 130 " +
+			"cancelled, 75 stalled or broken before the data began, 76 protocol error, 73 cannot create the " +
+			"file; a last line counts the failures when there were several transfers. It runs until interrupted (0; 130 " +
 			"when that cuts a transfer short or --count was not reached), " +
 			"until --count files were received or failed, until --idle passed without an offer (75), or until " +
 			"the server ends the session. MSNFTP cannot resume: a broken transfer must be sent again whole. " +
