@@ -18,8 +18,6 @@ const (
 	// maxQueued bounds the events waiting to be printed; beyond it they
 	// are dropped with a warning.
 	maxQueued = 4096
-	// listenKeepAlive is how often listen pings the server.
-	listenKeepAlive = 45 * time.Second
 )
 
 // listenOptions are the inputs of msn listen.

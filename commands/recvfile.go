@@ -60,7 +60,8 @@ func recvfileCommand(env *Env) *cli.Command {
 			"sha256sum); with --json one object per file: type, time, account, from, name, conversation, file, " +
 			"path, size, seconds, sha256. A transfer that fails leaves nothing under the final name and is reported " +
 			"on stderr; recvfile goes on, and its exit status is then that of the first failure: 74 cut short or " +
-			"cancelled, 75 stalled, 76 protocol error, 73 cannot create the file. It runs until interrupted (0; 130 " +
+			"cancelled, 75 stalled or broken before the data began, 76 protocol error, 73 cannot create the " +
+			"file; a last line counts the failures when there were several transfers. It runs until interrupted (0; 130 " +
 			"when that cuts a transfer short or --count was not reached), " +
 			"until --count files were received or failed, until --idle passed without an offer (75), or until " +
 			"the server ends the session. MSNFTP cannot resume: a broken transfer must be sent again whole. " +
@@ -181,13 +182,18 @@ func (r *fileReceiver) drain() {
 // finish judges how recvfile ended: an interrupt is the normal end
 // unless --count was not reached or a transfer was cut short (130); the
 // first failed transfer sets the exit status of an otherwise clean end.
-// Every failure has had its line on stderr already.
+// Every failure has had its line on stderr already, so a summary ("2 of
+// 3 transfers failed") follows only when more than one transfer was
+// attempted; after a single one, its own line says it all.
 func (r *fileReceiver) finish(ctx context.Context, err error) error {
 	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) && r.opts.Count == 0 && !r.cut.Load() {
 		err = nil // an interrupt between transfers is how recvfile ends
 	}
 	if err != nil || r.first == nil {
 		return err
+	}
+	if r.handled <= 1 {
+		return &silentExit{code: ExitCode(r.first)}
 	}
 	return withCode(ExitCode(r.first), fmt.Errorf("recvfile: %d of %d transfers failed", r.failed, r.handled))
 }

@@ -132,6 +132,13 @@ func TestRecvfileFailures(t *testing.T) {
 			fmt.Fprintf(conn, "VER MSNFTP2\r\n")
 			_, _ = io.Copy(io.Discard, conn)
 		}, ExProtocol, "msn: recvfile: alice@example.com broke the file transfer protocol"},
+		{"closed before the data", func(t *testing.T, ctx context.Context, o *switchboard.Offer, ln net.Listener) {
+			conn, err := ln.Accept()
+			if err != nil {
+				t.Fatal(err)
+			}
+			conn.Close()
+		}, ExTempFail, "msn: recvfile: the connection with alice@example.com broke before the transfer began"},
 		{"offer withdrawn", func(t *testing.T, ctx context.Context, o *switchboard.Offer, ln net.Listener) {
 			if err := o.Cancel(ctx, switchboard.CancelOutbandCancel); err != nil {
 				t.Fatal(err)
@@ -163,6 +170,9 @@ func TestRecvfileFailures(t *testing.T) {
 			if !strings.HasPrefix(stderr.String(), "msn: receiving files into ") ||
 				!strings.Contains(stderr.String(), "\n"+tc.msg) {
 				t.Errorf("stderr %q, want a line %q", stderr, tc.msg)
+			}
+			if n := strings.Count(stderr.String(), "\n"); n != 2 {
+				t.Errorf("stderr %q: %d lines, want the banner and the failure (no count after a single transfer)", stderr, n)
 			}
 			if stdout.String() != "" {
 				t.Errorf("stdout %q", stdout)
@@ -208,5 +218,36 @@ func TestRecvfileInterrupted(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(dir); len(left) != 0 {
 		t.Errorf("left in the directory: %v", left)
+	}
+}
+
+// TestRecvfileCountsFailures: after more than one transfer, a last line
+// counts the failures; the exit status is the first failure's.
+func TestRecvfileCountsFailures(t *testing.T) {
+	w := newTestWorld(t, server.Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+	_, stderr, wait := w.recvfileAsBob(ctx, dir, 2)
+	alice := w.peer(t, "alice@example.com")
+	defer alice.close()
+	for range 2 {
+		o, ln := offerToBob(t, ctx, alice, 10)
+		if err := o.SendAddress(ctx, netip.MustParseAddr("127.0.0.1"), uint16(ln.Addr().(*net.TCPAddr).Port), "4242"); err != nil {
+			t.Fatal(err)
+		}
+		conn, _ := handshake(t, ln, 10)
+		conn.Write([]byte{0, 5, 0, 'a', 'b', 'c', 'd', 'e'})
+		conn.Close()
+	}
+	err := wait()
+	if code := ExitCode(err); code != ExIOErr {
+		t.Errorf("exit %d (%v), want %d", code, err, ExIOErr)
+	}
+	if got := message(err); got != "recvfile: 2 of 2 transfers failed" {
+		t.Errorf("error %q, want the count", got)
+	}
+	if n := strings.Count(stderr.String(), "broke off after 5 of 10 bytes"); n != 2 {
+		t.Errorf("stderr %q: %d failure lines, want 2", stderr, n)
 	}
 }

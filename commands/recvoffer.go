@@ -132,7 +132,8 @@ func (r *fileReceiver) decline(ctx context.Context, sb *switchboard.Switchboard,
 
 // result counts and prints the outcome of one transfer: the path on
 // stdout ("DIGEST  PATH" with --sha256), or one JSON object; a failure on
-// stderr.
+// stderr, in the words (and with the hint) msn uses for a command's
+// error.
 func (r *fileReceiver) result(f *receivedFile) error {
 	r.handled++
 	if f.err != nil {
@@ -140,7 +141,7 @@ func (r *fileReceiver) result(f *receivedFile) error {
 		if r.first == nil {
 			r.first = f.err
 		}
-		r.env.errorf("%v", f.err)
+		Report(r.env.Stderr, f.err)
 		return nil
 	}
 	if r.env.opts.JSON {

@@ -40,6 +40,7 @@ func newConversation(ctx context.Context, env *Env, account string, opts sendOpt
 		Presence:   func() proto.Status { return env.ownPresence(account, true) },
 		Handler:    cv.sbEvent,
 		Hold:       opts.Interactive,
+		AckWait:    env.opts.Timeout,
 	})
 	return cv, nil
 }

@@ -48,8 +48,9 @@ func sendfileCommand(env *Env) *cli.Command {
 			"address advertised is --public-address, else the local address of the connection to the " +
 			"server; the port is --listen's, else any free one. The listening socket takes one transfer and " +
 			"closes. The exit status is 0 only when the receiver confirmed every byte; 69 when they declined, " +
-			"are offline or left; 75 when they did not answer or connect within --wait, or the transfer " +
-			"stalled; 74 when the transfer broke off or was cancelled; 77 when a connection presented a " +
+			"are offline or left; 75 when they did not answer or connect within --wait, the transfer " +
+			"stalled, or the connection broke before the data began; 74 when the transfer broke off once " +
+			"the data flowed, or was cancelled; 77 when a connection presented a " +
 			"wrong auth cookie. MSNFTP cannot resume: a broken transfer starts again from the beginning. " +
 			"A progress line shows on stderr when it is a terminal (not with --quiet or --json).",
 		Flags: append(passwordFlags(),

@@ -18,7 +18,9 @@ const maxReopen = 5
 
 // pump sends the lines of send -i: up to a window of them await their
 // acknowledgement at once; when the conversation fails, the lines not
-// acknowledged are sent again, in order, on a new one.
+// acknowledged are sent again, in order, on a new one. Lines wait for an
+// acknowledgement at most --timeout: once that long has passed without
+// one arriving, reopening stops and send -i fails.
 type pump struct {
 	cv      *conversation
 	sender  *switchboard.Sender
@@ -26,6 +28,11 @@ type pump struct {
 	sent    int      // lines acknowledged by earlier senders
 	reopens int      // reopens since the last acknowledgement
 	lastErr error
+	// waiting is when the lines now unacknowledged began to wait with no
+	// acknowledgement arriving; zero when no line waits.
+	waiting time.Time
+	// seen is the sender's Confirmed when waiting was last set.
+	seen int
 }
 
 // interactive sends each line of in as it arrives, then waits for every
@@ -45,8 +52,12 @@ func (cv *conversation) interactive(ctx context.Context, in *lineSource) error {
 		p.sent += p.sender.Confirmed()
 	}
 	if err != nil {
-		if unacked > 0 {
+		switch {
+		case unacked == 0:
+		case errors.Is(err, context.Canceled) || len(cv.failures) > 0:
 			cv.env.errorf("send: %d line(s) not acknowledged", unacked)
+		default:
+			err = fmt.Errorf("send: %d line(s) not acknowledged: %w", unacked, err)
 		}
 		return cv.result(err)
 	}
@@ -134,10 +145,42 @@ func (p *pump) send(ctx context.Context, text string) error {
 	if p.sender.Confirmed() > confirmed {
 		p.reopens = 0
 	}
+	p.progress()
+	if p.waiting.IsZero() {
+		p.waiting = time.Now()
+	}
 	if err == nil {
 		return nil
 	}
 	return p.recover(err, &text)
+}
+
+// progress restarts the wait of the lines still unacknowledged when the
+// sender confirmed more lines since it last looked.
+func (p *pump) progress() {
+	if p.sender == nil || p.sender.Confirmed() == p.seen {
+		return
+	}
+	p.seen = p.sender.Confirmed()
+	p.waiting = time.Now()
+}
+
+// deadline is when the lines now waiting stop waiting: --timeout after
+// they began to; zero when no line waits.
+func (p *pump) deadline() time.Time {
+	if p.waiting.IsZero() {
+		return time.Time{}
+	}
+	return p.waiting.Add(p.cv.env.opts.Timeout)
+}
+
+// backoff is the pause before the next reopen: none for the first
+// open, then doubling from 250 ms up to 5 s.
+func (p *pump) backoff() time.Duration {
+	if p.reopens == 0 {
+		return 0
+	}
+	return min(250*time.Millisecond<<(p.reopens-1), 5*time.Second)
 }
 
 // recover handles the failure err of the conversation: when reopening
@@ -153,16 +196,25 @@ func (p *pump) recover(err error, text *string) error {
 	var again []string
 	if p.sender != nil {
 		again = p.sender.Unconfirmed()
+		p.progress()
 		if p.sender.Confirmed() > 0 {
 			p.reopens = 1 // this switchboard got messages through
 		}
 		p.sent += p.sender.Confirmed()
-		p.sender = nil
+		p.sender, p.seen = nil, 0
 	}
 	if text != nil {
 		again = append(again, *text)
 	}
 	p.backlog = append(again, p.backlog...)
+	if len(p.backlog) == 0 {
+		p.waiting = time.Time{}
+	}
+	if end := p.deadline(); !end.IsZero() && !time.Now().Add(p.backoff()).Before(end) {
+		// Reopening could not get a line through before the wait ends;
+		// the switchboard is left as it is, and closed with the session.
+		return fmt.Errorf("no acknowledgement within --timeout %s: %w", p.cv.env.opts.Timeout, err)
+	}
 	p.cv.caller.Leave()
 	if p.reopens > maxReopen {
 		return fmt.Errorf("send: gave up after reopening the conversation %d times: %w", maxReopen, err)
@@ -188,15 +240,20 @@ func (p *pump) retryable(err error) bool {
 // open opens the conversation and a sender on it, waiting a little
 // longer before each reopen.
 func (p *pump) open(ctx context.Context) error {
-	if p.reopens > 0 {
-		wait := min(250*time.Millisecond<<(p.reopens-1), 5*time.Second)
+	if wait := p.backoff(); wait > 0 {
+		t := time.NewTimer(wait)
 		select {
-		case <-time.After(wait):
+		case <-t.C:
 		case <-ctx.Done():
+			t.Stop()
 			return ctx.Err()
 		}
 	}
-	octx, cancel := context.WithTimeout(ctx, p.cv.env.opts.Timeout+p.cv.opts.WaitOnline)
+	end := time.Now().Add(p.cv.env.opts.Timeout + p.cv.opts.WaitOnline)
+	if waitEnd := p.deadline(); !waitEnd.IsZero() {
+		end = waitEnd.Add(p.cv.opts.WaitOnline)
+	}
+	octx, cancel := context.WithDeadline(ctx, end)
 	defer cancel()
 	if _, err := p.cv.open(octx); err != nil {
 		if p.lastErr != nil && ctx.Err() == nil {

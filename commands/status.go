@@ -13,9 +13,6 @@ import (
 )
 
 const (
-	// watchKeepAlive is how often a watching session pings the server,
-	// so that a dead connection is noticed.
-	watchKeepAlive = time.Minute
 	// maxQueuedChanges bounds the presence changes waiting to be
 	// printed; past it new ones are dropped and counted.
 	maxQueuedChanges = 10000
@@ -100,7 +97,7 @@ func runStatus(ctx context.Context, env *Env, o statusOptions) error {
 	board := session.NewPresence(maxQueuedChanges)
 	sopts := session.Options{Handler: board.Handle, BackgroundSync: true}
 	if o.Watch {
-		sopts.KeepAlive, sopts.Hold = watchKeepAlive, true
+		sopts.KeepAlive, sopts.Hold = keepAliveInterval, true
 	}
 	bctx, cancel := env.budget(ctx, 0)
 	defer cancel()

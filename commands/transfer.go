@@ -38,8 +38,10 @@ func isTerminal(w io.Writer) bool {
 }
 
 // transferError is a failed file transfer, said in plain words, with the
-// exit code of the README's table: 69 declined or absent, 74 broken off,
-// 75 timed out, 76 protocol error, 77 wrong auth cookie.
+// exit code of the README's table: 69 declined or absent, 74 broken off
+// once the data phase began (cut short, cancelled, not confirmed), 75
+// timed out or broken before the data phase, 76 protocol error, 77 wrong
+// auth cookie.
 type transferError struct {
 	what string // "sendfile: bob@example.com declined notes.txt"
 	code int
@@ -91,10 +93,14 @@ func transferFailure(cmd, peer string, err error) error {
 		te.what = fmt.Sprintf("%s: the connection with %s broke off after %d of %d bytes", cmd, who, inc.Got, inc.Want)
 	case errors.Is(err, msnftp.ErrOverrun):
 		te.what = fmt.Sprintf("%s: %s sent more than the announced size", cmd, who)
+	case errors.Is(err, msnftp.ErrUnconfirmed) && errors.Is(err, msnftp.ErrTimeout):
+		te.what, te.code = fmt.Sprintf("%s: every byte was sent, but %s did not confirm the file in time", cmd, who), ExTempFail
 	case errors.Is(err, msnftp.ErrUnconfirmed):
 		te.what = fmt.Sprintf("%s: every byte was sent, but %s did not confirm the file", cmd, who)
 	case errors.Is(err, msnftp.ErrTimeout):
 		te.what, te.code = fmt.Sprintf("%s: the transfer with %s timed out", cmd, who), ExTempFail
+	case errors.Is(err, msnftp.ErrBroken):
+		te.what, te.code = fmt.Sprintf("%s: the connection with %s broke before the transfer began", cmd, who), ExTempFail
 	case errors.Is(err, msnftp.ErrProtocol), errors.Is(err, switchboard.ErrBadInvitation):
 		te.what, te.code = fmt.Sprintf("%s: %s broke the file transfer protocol: %v", cmd, who, err), ExProtocol
 	default:

@@ -165,11 +165,27 @@ func TestSendfileFailures(t *testing.T) {
 			fmt.Fprintf(conn, "CCL\r\n")
 			_, _ = io.Copy(io.Discard, br)
 		}, ExIOErr, "msn: sendfile: bob@example.com cancelled the transfer"},
+		// A receiver that takes every byte and stays silent stalls the
+		// transfer (75); one that closes without BYE broke it off (74).
 		{"no confirmation", 0, 0, func(t *testing.T, ctx context.Context, o offerAt) {
 			conn, src, br := rawReceiver(t, ctx, o)
 			defer conn.Close()
 			fmt.Fprintf(conn, "VER MSNFTP\r\nUSR bob@example.com %s\r\nTFR\r\n", src.AuthCookie)
 			_, _ = io.Copy(io.Discard, br)
+		}, ExTempFail, "msn: sendfile: every byte was sent, but bob@example.com did not confirm the file in time"},
+		{"closed without confirmation", 0, 0, func(t *testing.T, ctx context.Context, o offerAt) {
+			conn, src, br := rawReceiver(t, ctx, o)
+			defer conn.Close()
+			fmt.Fprintf(conn, "VER MSNFTP\r\nUSR bob@example.com %s\r\nTFR\r\n", src.AuthCookie)
+			for _, want := range []string{"VER MSNFTP\r\n", "FIL 100000\r\n"} {
+				if line, _ := br.ReadString('\n'); line != want {
+					t.Errorf("sender said %q, want %q", line, want)
+				}
+			}
+			const blocks = (100000 + msnftp.MaxBlock - 1) / msnftp.MaxBlock
+			if _, err := io.CopyN(io.Discard, br, 100000+3*blocks); err != nil {
+				t.Errorf("reading the data: %v", err)
+			}
 		}, ExIOErr, "msn: sendfile: every byte was sent, but bob@example.com did not confirm the file"},
 		{"could not connect", 0, 0, func(t *testing.T, ctx context.Context, o offerAt) {
 			if _, err := o.sb.AcceptFile(ctx, o.inv); err != nil {

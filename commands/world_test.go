@@ -37,6 +37,16 @@ type testWorld struct {
 // test.
 func newTestWorld(tb testing.TB, cfg server.Config) *testWorld {
 	tb.Helper()
+	w := startWorld(tb, cfg)
+	tb.Setenv("XDG_STATE_HOME", filepath.Join(w.dir, "state"))
+	tb.Setenv("XDG_RUNTIME_DIR", "") // session sockets under the state directory
+	return w
+}
+
+// startWorld is newTestWorld without touching the environment, for
+// tests that run worlds side by side.
+func startWorld(tb testing.TB, cfg server.Config) *testWorld {
+	tb.Helper()
 	if cfg.Accounts == nil {
 		cfg.Accounts = server.DemoAccounts()
 		cfg.Policy = server.Reusable
@@ -50,8 +60,6 @@ func newTestWorld(tb testing.TB, cfg server.Config) *testWorld {
 	}
 	tb.Cleanup(func() { srv.Close() })
 	dir := tb.TempDir()
-	tb.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
-	tb.Setenv("XDG_RUNTIME_DIR", "") // session sockets under the state directory
 	w := &testWorld{srv: srv, dir: dir, caFile: filepath.Join(dir, "ca.pem"), nsAddr: srv.NSAddr(), nexus: srv.NexusURL(), timeout: 30 * time.Second}
 	if err := srv.WriteCA(w.caFile); err != nil {
 		tb.Fatal(err)

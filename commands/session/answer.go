@@ -155,9 +155,13 @@ func (a *Answerer) invitation(conv string, sb *switchboard.Switchboard, inv *swi
 	_ = sb.CancelInvitation(ctx, inv, switchboard.CancelNotInstalled)
 }
 
-// leave says goodbye to a conversation, waiting briefly for the server.
+// leave says goodbye to a conversation and closes it without waiting
+// for the server to hang up, as Caller.Close does: a server treats a
+// closed connection as a goodbye anyway, and one that no longer reads
+// (a stalled connection) would otherwise hold the command up to
+// GoodbyeWait past its end.
 func leave(sb *switchboard.Switchboard) {
-	ctx, cancel := context.WithTimeout(context.Background(), GoodbyeWait)
-	defer cancel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
 	_ = sb.Leave(ctx)
 }

@@ -33,6 +33,9 @@ type CallOptions struct {
 	// Hold serves the Caller's session to the account's other commands
 	// while it is open (msn send -i).
 	Hold bool
+	// AckWait bounds the wait for each message's acknowledgement on the
+	// switchboards the Caller opens; zero means switchboard.AckTimeout.
+	AckWait time.Duration
 }
 
 // Failure is the failure of one recipient to join.
@@ -78,7 +81,7 @@ func (c *Caller) Open(ctx context.Context) (joined []string, failed []Failure, e
 	if err := c.connect(ctx); err != nil {
 		return nil, nil, err
 	}
-	sb, err := switchboard.OpenWithStatus(ctx, c.sess.NS(), c.status, switchboard.Options{Handler: c.opts.Handler})
+	sb, err := switchboard.OpenWithStatus(ctx, c.sess.NS(), c.status, switchboard.Options{Handler: c.opts.Handler, AckWait: c.opts.AckWait})
 	if err != nil {
 		return nil, nil, err
 	}

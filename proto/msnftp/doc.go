@@ -56,8 +56,19 @@
 // # Errors
 //
 // Errors match the sentinels of this package with errors.Is: ErrProtocol
-// (and ErrOverrun for a block past the announced size), ErrAuth, ErrCancelled, ErrIncomplete (a *IncompleteError with the byte
-// counts), ErrUnconfirmed, ErrTimeout and ErrSourceShort. A cancelled
-// context yields an error that matches the context's error, so an
-// interrupt stays recognisable. The package never prints and never exits.
+// (and ErrOverrun for a block past the announced size), ErrAuth, ErrCancelled,
+// ErrBroken, ErrIncomplete (a *IncompleteError with the byte counts),
+// ErrUnconfirmed, ErrTimeout and ErrSourceShort. A cancelled context yields
+// an error that matches the context's error, so an interrupt stays
+// recognisable. The package never prints and never exits.
+//
+// The same network failure is classified the same way whatever the timing.
+// The connection breaking (closed at a line end or in the middle of a line,
+// reset) is ErrBroken during the handshake, which ends for the sender when it
+// has read TFR and for the receiver when it has written TFR; the one
+// exception is a sender closing the connection right after USR, which is how
+// it refuses the cookie (ErrAuth for the receiver). From the data phase on,
+// the same failures are ErrIncomplete, or for a sender that wrote every byte,
+// ErrUnconfirmed. A stall is ErrTimeout in every phase; a BYE that does not
+// come in time matches both ErrUnconfirmed and ErrTimeout.
 package msnftp

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strconv"
 	"strings"
 )
@@ -23,11 +25,19 @@ var (
 	// ErrCancelled means the peer cancelled the transfer: a cancel block
 	// from the sender, or CCL from the receiver.
 	ErrCancelled = errors.New("msnftp: transfer cancelled by the peer")
+	// ErrBroken means the connection ended or failed during the
+	// handshake, before the data phase: closed (at a line end or in the
+	// middle of a line), cut or reset. Nothing was transferred; the
+	// transfer may be tried again. Once the data phase has begun, the
+	// same failures are ErrIncomplete, or ErrUnconfirmed after the last
+	// byte.
+	ErrBroken = errors.New("msnftp: connection lost before the transfer began")
 	// ErrIncomplete means the connection ended before every byte
 	// arrived; such errors are *IncompleteError.
 	ErrIncomplete = errors.New("msnftp: transfer incomplete")
 	// ErrUnconfirmed means the sender sent every byte but the receiver
-	// never said BYE (it closed, or the idle deadline passed).
+	// never said BYE: it closed or broke the connection, or BYE did not
+	// come in time (that error also matches ErrTimeout).
 	ErrUnconfirmed = errors.New("msnftp: transfer not confirmed by the receiver")
 	// ErrTimeout means an idle deadline, the handshake bound or the
 	// throughput floor was hit, or no connection came in time.
@@ -179,4 +189,33 @@ func (e overrunError) Is(target error) bool { return target == ErrOverrun || tar
 // overrunf returns an error matching ErrOverrun and ErrProtocol.
 func overrunf(format string, args ...any) error {
 	return overrunError{kindf(ErrProtocol, format, args...)}
+}
+
+// lateByeError is a BYE that did not come in time: the transfer is not
+// confirmed, and the cause is a stall.
+type lateByeError struct{ *kindError }
+
+// Is matches ErrUnconfirmed and ErrTimeout.
+func (e lateByeError) Is(target error) bool { return target == ErrUnconfirmed || target == ErrTimeout }
+
+// lost turns the error of a handshake read or write into an ErrBroken
+// error when the network failed: the peer closed the connection (io.EOF,
+// or io.ErrUnexpectedEOF in the middle of a line) or the connection
+// failed (a *net.OpError, such as a reset). Timeouts, halts and protocol
+// errors pass unchanged.
+func (g *guard) lost(err error, peer string) error {
+	var oe *net.OpError
+	switch {
+	case g.haltCause() != nil:
+		return err
+	case errors.Is(err, io.EOF):
+		return failf(ErrBroken, "%s closed the connection", peer)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return failf(ErrBroken, "%s closed the connection in the middle of a line", peer)
+	case errors.As(err, &oe):
+		e := kindf(ErrBroken, "%v", err)
+		e.cause = err
+		return e
+	}
+	return err
 }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -237,15 +238,39 @@ func (g *guard) graceRead() {
 
 // deadlineReader reads from the guarded connection, one deadline per read.
 // In manual mode it only reads: someone else sets the deadlines, and
-// errors come back raw.
+// errors come back raw; once awaitBye was called, each read gets the idle
+// deadline again, within the wait's end.
 type deadlineReader struct {
 	g      *guard
 	manual bool
+	byeEnd atomic.Int64 // the end of the wait for BYE, in Unix nanoseconds; 0 before awaitBye
+}
+
+// awaitBye starts the sender's wait for BYE after the last byte, from
+// another goroutine than the reader's: every read, the one under way
+// included, may then wait Options.Idle for a byte, and none past end. A
+// BYE that trickles in byte by byte is taken as long as it is whole by
+// end.
+func (r *deadlineReader) awaitBye(end time.Time) {
+	r.byeEnd.Store(end.UnixNano())
+	r.g.setReadDeadline(r.byeDeadline(time.Now()))
+}
+
+// byeDeadline is the deadline of a read during the wait for BYE.
+func (r *deadlineReader) byeDeadline(now time.Time) time.Time {
+	end := time.Unix(0, r.byeEnd.Load())
+	if dl := now.Add(r.g.opts.Idle); dl.Before(end) {
+		return dl
+	}
+	return end
 }
 
 func (r *deadlineReader) Read(p []byte) (int, error) {
 	g := r.g
 	if r.manual {
+		if r.byeEnd.Load() != 0 {
+			g.setReadDeadline(r.byeDeadline(time.Now()))
+		}
 		return g.conn.Read(p)
 	}
 	dl, lim := g.deadline(time.Now())

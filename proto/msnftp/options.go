@@ -67,10 +67,12 @@ func isToken(s string) bool {
 // Options tunes deadlines; the zero value means the defaults.
 type Options struct {
 	// Idle is the longest wait for any single read or write to make
-	// progress (default DefaultIdle). The sender also waits at most this
-	// long for BYE after the last byte.
+	// progress (default DefaultIdle). After the last byte the sender
+	// waits for BYE: at most Idle for each byte of it, and at most
+	// Handshake in all.
 	Idle time.Duration
-	// Handshake bounds the whole VER/USR/FIL/TFR exchange (default
+	// Handshake bounds the whole VER/USR/FIL/TFR exchange, and the
+	// sender's wait for BYE after the last byte (default
 	// DefaultHandshake).
 	Handshake time.Duration
 	// MinRate and RateWindow set a throughput floor for the data phase:

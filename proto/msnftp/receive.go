@@ -50,10 +50,7 @@ func (r *receiver) handshake() error {
 	}
 	f, err := r.readFields()
 	if err != nil {
-		if r.ended(err) {
-			err = failf(ErrProtocol, "the sender closed the connection instead of answering VER")
-		}
-		return wrap("reading VER", err)
+		return wrap("reading VER", r.g.lost(err, "the sender"))
 	}
 	if !isVer(f) {
 		return wrap("reading VER", failf(ErrProtocol, "%s does not offer MSNFTP", quote(strings.Join(f, " "))))
@@ -63,10 +60,11 @@ func (r *receiver) handshake() error {
 	}
 	f, err = r.readFields()
 	if err != nil {
-		if r.ended(err) {
+		if errors.Is(err, io.EOF) && r.g.haltCause() == nil {
+			// How a sender refuses the handle or the cookie.
 			err = failf(ErrAuth, "the sender closed the connection after USR: wrong handle or cookie")
 		}
-		return wrap("reading FIL", err)
+		return wrap("reading FIL", r.g.lost(err, "the sender"))
 	}
 	if len(f) == 0 || f[0] != "FIL" {
 		return wrap("reading FIL", failf(ErrProtocol, "expected FIL, got %s", quote(strings.Join(f, " "))))
@@ -90,18 +88,12 @@ func (r *receiver) readFields() ([]string, error) {
 	return fields(line)
 }
 
-// send writes a line under the current limits.
+// send writes a line of the handshake under the current limits.
 func (r *receiver) send(op, line string) error {
 	if _, err := r.g.write([]byte(line)); err != nil {
-		return wrap(op, err)
+		return wrap(op, r.g.lost(err, "the sender"))
 	}
 	return nil
-}
-
-// ended reports whether err means the sender closed or broke the
-// connection, rather than a timeout, a halt or a protocol error.
-func (r *receiver) ended(err error) bool {
-	return r.g.haltCause() == nil && !errors.Is(err, ErrTimeout) && !errors.Is(err, ErrProtocol)
 }
 
 // receive runs the data phase and the final BYE.

@@ -101,15 +101,13 @@ func (s *sender) handshake() error {
 	return wrap("reading TFR", failf(ErrProtocol, "expected TFR, got %s", verb(f)))
 }
 
-// readFields reads one line and splits it; a connection that ends is an
-// ErrProtocol error here, since the handshake is not over.
+// readFields reads one line of the handshake and splits it; a
+// connection that ends or fails is an ErrBroken error here, since no
+// data has moved yet.
 func (s *sender) readFields(op string) ([]string, error) {
 	line, err := readLine(s.br)
-	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		err = failf(ErrProtocol, "the receiver closed the connection")
-	}
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, wrap(op, s.g.lost(err, "the receiver"))
 	}
 	f, err := fields(line)
 	if err != nil {
@@ -118,10 +116,10 @@ func (s *sender) readFields(op string) ([]string, error) {
 	return f, nil
 }
 
-// send writes a line under the current limits.
+// send writes a line of the handshake under the current limits.
 func (s *sender) send(op, line string) error {
 	if _, err := s.g.write([]byte(line)); err != nil {
-		return wrap(op, err)
+		return wrap(op, s.g.lost(err, "the receiver"))
 	}
 	return nil
 }
@@ -190,7 +188,7 @@ func (s *sender) conclude(peer chan peerResult, out sendOutcome) error {
 	var local *localError
 	switch {
 	case out.err == nil:
-		g.setReadDeadline(time.Now().Add(g.opts.Idle))
+		s.rd.awaitBye(time.Now().Add(g.opts.Handshake))
 		return s.confirm(<-peer)
 	case out.cancelled:
 		g.haltRead()
@@ -234,7 +232,8 @@ func (s *sender) confirm(r peerResult) error {
 	case errors.Is(r.err, ErrProtocol):
 		return wrap("waiting for BYE", r.err)
 	case errors.Is(r.err, os.ErrDeadlineExceeded):
-		return wrap("waiting for BYE", failf(ErrUnconfirmed, "no BYE within %v after the last byte", s.g.opts.Idle))
+		return wrap("waiting for BYE", lateByeError{kindf(ErrUnconfirmed,
+			"no BYE: nothing for %v, or not whole within %v of the last byte", s.g.opts.Idle, s.g.opts.Handshake)})
 	}
 	return wrap("waiting for BYE", failf(ErrUnconfirmed, "the receiver closed the connection without BYE"))
 }

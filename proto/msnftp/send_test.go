@@ -10,7 +10,8 @@ import (
 )
 
 // TestSendConnBadStart: a receiver (or a stranger) that does not start
-// with VER MSNFTP.
+// with VER MSNFTP. One that closes without a word broke the connection
+// before the data phase (ErrBroken), not the protocol.
 func TestSendConnBadStart(t *testing.T) {
 	for name, first := range map[string]string{
 		"TFR before everything": "TFR\r\n",
@@ -31,7 +32,11 @@ func TestSendConnBadStart(t *testing.T) {
 				}
 				return f.expectEnd("")
 			})
-			wantErr(t, err, ErrProtocol)
+			want := ErrProtocol
+			if first == "" {
+				want = ErrBroken
+			}
+			wantErr(t, err, want)
 		})
 	}
 }
@@ -189,7 +194,8 @@ func TestSendConnStopsReading(t *testing.T) {
 	wantErr(t, err, ErrTimeout)
 }
 
-// TestSendConnUnconfirmed: every byte arrives but no BYE comes.
+// TestSendConnUnconfirmed: every byte arrives but no BYE comes: a
+// receiver that stays silent is also a timeout, one that closes is not.
 func TestSendConnUnconfirmed(t *testing.T) {
 	for name, closeIt := range map[string]bool{"silent": false, "closes": true} {
 		t.Run(name, func(t *testing.T) {
@@ -210,6 +216,9 @@ func TestSendConnUnconfirmed(t *testing.T) {
 				})
 			})
 			wantErr(t, err, ErrUnconfirmed)
+			if errors.Is(err, ErrTimeout) != !closeIt {
+				t.Errorf("error %v: matches ErrTimeout %v, want %v", err, errors.Is(err, ErrTimeout), !closeIt)
+			}
 		})
 	}
 }
