@@ -192,7 +192,7 @@ func (e *Env) stayOnline(ctx context.Context, account string, so sessionOptions,
 	setup, cancel := context.WithTimeout(ctx, e.opts.Timeout)
 	defer cancel()
 	opts := e.sessionLogin(so, store, account)
-	opts.KeepAlive = keepAliveInterval
+	opts.KeepAlive, opts.KeepAliveWait = keepAliveInterval, keepAliveWait
 	status := so.Presence
 	presence := func() proto.Status {
 		if status == "" {

@@ -29,8 +29,10 @@ const (
 	// the server and closing connections after the failure, on a loaded
 	// machine.
 	faultMargin = 1500 * time.Millisecond
-	// faultKeepAlive replaces keepAliveInterval while the suite runs.
-	faultKeepAlive = time.Second
+	// faultKeepAlive and faultKeepAliveWait replace keepAliveInterval and
+	// keepAliveWait while the suite runs.
+	faultKeepAlive     = time.Second
+	faultKeepAliveWait = time.Second
 	// faultOverrun is how long a row waits past its bound before it
 	// interrupts a command that has not ended.
 	faultOverrun = 3 * time.Second
@@ -176,9 +178,9 @@ func TestFaults(t *testing.T) {
 	ignore := goleak.IgnoreCurrent()
 	t.Setenv("XDG_STATE_HOME", filepath.Join(t.TempDir(), "state"))
 	t.Setenv("XDG_RUNTIME_DIR", "")
-	saved := keepAliveInterval
-	keepAliveInterval = faultKeepAlive
-	defer func() { keepAliveInterval = saved }()
+	savedInterval, savedWait := keepAliveInterval, keepAliveWait
+	keepAliveInterval, keepAliveWait = faultKeepAlive, faultKeepAliveWait
+	defer func() { keepAliveInterval, keepAliveWait = savedInterval, savedWait }()
 	start := time.Now()
 	sem := make(chan struct{}, faultConcurrency)
 	var wg sync.WaitGroup

@@ -97,7 +97,7 @@ func runStatus(ctx context.Context, env *Env, o statusOptions) error {
 	board := session.NewPresence(maxQueuedChanges)
 	sopts := session.Options{Handler: board.Handle, BackgroundSync: true}
 	if o.Watch {
-		sopts.KeepAlive, sopts.Hold = keepAliveInterval, true
+		sopts.KeepAlive, sopts.KeepAliveWait, sopts.Hold = keepAliveInterval, keepAliveWait, true
 	}
 	bctx, cancel := env.budget(ctx, 0)
 	defer cancel()

@@ -65,6 +65,9 @@ type Options struct {
 	Handler func(proto.Event)
 	// KeepAlive pings the notification server that often; zero does not.
 	KeepAlive time.Duration
+	// KeepAliveWait bounds the wait for the answer to each ping; zero
+	// means proto.DefaultKeepAliveWait.
+	KeepAliveWait time.Duration
 	// BackgroundSync lets Open return while the contact list sync is
 	// still in flight, so that the command can overlap its own requests
 	// with it; Session.WithList waits.

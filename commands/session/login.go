@@ -34,7 +34,8 @@ func (l *login) run(ctx context.Context, handler func(proto.Event)) (res *proto.
 		Protocol: l.cfg.Protocol,
 		Options:  l.cfg.Engine,
 	}
-	cfg.Options.Handler, cfg.Options.KeepAlive = handler, l.opts.KeepAlive
+	cfg.Options.Handler = handler
+	cfg.Options.KeepAlive, cfg.Options.KeepAliveWait = l.opts.KeepAlive, l.opts.KeepAliveWait
 	if l.cfg.Protocol == proto.MSNP8 {
 		pc, err := l.cfg.Passport()
 		if err != nil {
