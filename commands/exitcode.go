@@ -57,7 +57,7 @@ var ExitStatus = []struct {
 	{ExUnavailable, "the contact is offline, declined the file, or left before answering"},
 	{ExCantCreat, "cannot create an output file, or a contact list or the group table is full"},
 	{ExIOErr, "a transfer broke off: cancelled, cut short, or not confirmed"},
-	{ExTempFail, "timeout or temporary server failure (a --wait-online that ran out, no answer to a file offer within --wait, a stalled transfer): retry later"},
+	{ExTempFail, "timeout or temporary failure (a connection reset, cut or stalled, a server that stopped answering its keep-alive pings, a --wait-online that ran out, no answer to a file offer within --wait, a stalled transfer): retry later"},
 	{ExProtocol, "protocol error: malformed, unexpected or unsupported server reply"},
 	{ExNoPerm, "authentication failed or signed in elsewhere, or a file transfer peer gave a wrong auth cookie"},
 	{ExConfig, "configuration error: keyring, file permissions, a bad value in an MSN_ variable, no password source, no HOME"},
