@@ -229,6 +229,9 @@ func holderName(h share.HolderInfo) string {
 
 // troubleText says what an answerer could not do, for a warning.
 func troubleText(t session.Trouble) string {
+	if t.Ended() {
+		return convEndText(t)
+	}
 	from := escapeDisplay(t.From)
 	switch t.Kind {
 	case session.TooManyConversations:
