@@ -235,7 +235,7 @@ func troubleText(t session.Trouble) string {
 	from := escapeDisplay(t.From)
 	switch t.Kind {
 	case session.TooManyConversations:
-		return fmt.Sprintf("ignoring an invitation from %s: %d conversations are open", from, session.MaxConversations)
+		return fmt.Sprintf("ignoring an invitation from %s: %d conversations are open and busy", from, session.MaxConversations)
 	case session.TooManyInvitations:
 		return fmt.Sprintf("ignoring an invitation from %s: %d are waiting", from, session.MaxPendingInvites)
 	}

@@ -87,7 +87,9 @@ func TestListenManySenders(t *testing.T) {
 	if missing > 0 {
 		t.Logf("listen's stderr:\n%s", stderr)
 		for i, log := range logs {
-			t.Logf("sender %d's stderr:\n%s", i+1, log)
+			if s := log.String(); s != "" {
+				t.Logf("sender %d's stderr:\n%s", i+1, s)
+			}
 		}
 	}
 	left := strings.Count(stderr.String(), "16 conversations were open")

@@ -21,6 +21,11 @@ const (
 	MaxPendingInvites = 8
 )
 
+// RingWait bounds how long a ring waits for a slot when every open
+// conversation is busy, well within the 30 s its sender waits for the
+// account to join.
+const RingWait = 10 * time.Second
+
 // Answerer answers the rings of a notification connection: each
 // conversation gets a goroutine of its own that owns its switchboard
 // until everyone else has left, the server ends it, the connection
@@ -51,6 +56,7 @@ type Answerer struct {
 	wg      sync.WaitGroup
 	mu      sync.Mutex
 	open    map[*heldConv]struct{} // the conversations holding a slot
+	pending []*heldConv            // rings waiting for a slot, oldest first
 }
 
 // NewAnswerer returns an answerer for ns whose conversations end when
@@ -63,18 +69,41 @@ func NewAnswerer(done context.Context, ns switchboard.Notifier, timeout time.Dur
 
 // Answer joins the conversation ring invites to, on a goroutine of its
 // own. With MaxConversations open, it first leaves the one quiet the
-// longest (its peers see the account leave) and reports it; it ignores
-// the ring only when every open conversation is handling an invitation.
+// longest (its peers see the account leave) and reports it. When every
+// open conversation is busy (being answered, or handling an
+// invitation), the ring waits for one to be free, up to RingWait; only
+// then is it ignored.
 func (a *Answerer) Answer(ring *proto.Ring) {
 	c := newHeldConv(a.done, ring)
-	left, ok := a.take(c)
-	if !ok {
-		c.cancel()
-		a.Trouble(Trouble{Kind: TooManyConversations, From: ring.From})
+	if a.start(c) {
 		return
 	}
+	a.mu.Lock()
+	if len(a.pending) >= MaxConversations {
+		a.mu.Unlock()
+		a.ignore(c)
+		return
+	}
+	a.pending = append(a.pending, c)
+	a.mu.Unlock()
+	time.AfterFunc(RingWait, func() {
+		if a.unqueue(c) {
+			a.ignore(c)
+		}
+	})
+	a.retry() // a slot may have come free meanwhile
+}
+
+// start gives c a slot, leaving the quietest conversation when needed,
+// and answers it on a goroutine of its own; it reports false when every
+// slot is busy.
+func (a *Answerer) start(c *heldConv) bool {
+	left, ok := a.take(c)
+	if !ok {
+		return false
+	}
 	if left != nil {
-		a.Trouble(Trouble{Kind: LeftForNew, From: ring.From, Conv: left.ring.SessionID, With: left.with(), Quiet: left.quiet(time.Now())})
+		a.Trouble(Trouble{Kind: LeftForNew, From: c.ring.From, Conv: left.ring.SessionID, With: left.with(), Quiet: left.quiet(time.Now())})
 		left.cancel()
 	}
 	a.wg.Add(1)
@@ -84,6 +113,57 @@ func (a *Answerer) Answer(ring *proto.Ring) {
 		defer a.release(c)
 		a.converse(c)
 	}()
+	return true
+}
+
+// ignore gives up on c's ring and says so.
+func (a *Answerer) ignore(c *heldConv) {
+	c.cancel()
+	if a.done.Err() == nil {
+		a.Trouble(Trouble{Kind: TooManyConversations, From: c.ring.From})
+	}
+}
+
+// unqueue removes c from the rings waiting for a slot and reports
+// whether it was there.
+func (a *Answerer) unqueue(c *heldConv) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for i, p := range a.pending {
+		if p == c {
+			a.pending = append(a.pending[:i], a.pending[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// free marks c as no longer busy and answers the rings waiting for a
+// slot, in order, while slots can be had.
+func (a *Answerer) free(c *heldConv) {
+	c.busy.Store(false)
+	a.retry()
+}
+
+// retry answers the rings waiting for a slot, in order, while slots can
+// be had.
+func (a *Answerer) retry() {
+	for {
+		a.mu.Lock()
+		if len(a.pending) == 0 || a.done.Err() != nil {
+			a.mu.Unlock()
+			return
+		}
+		c := a.pending[0]
+		a.pending = a.pending[1:]
+		a.mu.Unlock()
+		if !a.start(c) {
+			a.mu.Lock()
+			a.pending = append([]*heldConv{c}, a.pending...)
+			a.mu.Unlock()
+			return
+		}
+	}
 }
 
 // Wait returns when every conversation goroutine has ended; cancel done
@@ -127,7 +207,7 @@ func (a *Answerer) converse(c *heldConv) {
 	}
 	c.sb.Store(sb)
 	c.touch()
-	c.busy.Store(false)
+	a.free(c)
 	defer sb.Close()
 	bound := a.Idle
 	if bound <= 0 {
@@ -159,8 +239,8 @@ func (a *Answerer) converse(c *heldConv) {
 			for _, inv := range invites.Take() {
 				a.invitation(conv, sb, inv)
 			}
-			c.busy.Store(false)
 			c.touch()
+			a.free(c)
 		}
 	}
 	a.release(c)

@@ -88,19 +88,16 @@ func (a *Answerer) take(c *heldConv) (left *heldConv, ok bool) {
 	return left, true
 }
 
-// release frees c's slot and reports whether it held one (false when
-// take already gave it to another conversation).
+// release frees c's slot, answers a ring waiting for one, and reports
+// whether c held one (false when take already gave it to another
+// conversation).
 func (a *Answerer) release(c *heldConv) bool {
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	_, held := a.open[c]
 	delete(a.open, c)
+	a.mu.Unlock()
+	if held {
+		a.retry()
+	}
 	return held
-}
-
-// Open returns how many conversations hold a slot.
-func (a *Answerer) Open() int {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return len(a.open)
 }

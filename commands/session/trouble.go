@@ -10,9 +10,10 @@ type TroubleKind int
 
 // The kinds of Trouble.
 const (
-	// TooManyConversations: a ring was ignored, MaxConversations are open
-	// and every one of them is being answered or handling an invitation
-	// (a file transfer may be under way), so none could be left for it.
+	// TooManyConversations: a ring was ignored: MaxConversations were
+	// open, and for RingWait every one of them was being answered or
+	// handling an invitation (a file transfer may be under way), so none
+	// could be left for it.
 	TooManyConversations TroubleKind = iota
 	// TooManyInvitations: an invitation was dropped, MaxPendingInvites wait.
 	TooManyInvitations
