@@ -9,16 +9,21 @@ import (
 	"testing"
 	"time"
 
+	"msn/commands/session"
 	"msn/proto/server"
 )
 
 // TestListenManySenders runs 20 long-lived msn send -i at once into one
 // msn listen, more than the conversations it keeps open, each sending
-// 50 lines a few milliseconds apart: every line arrives, once, and every
+// 50 lines a few milliseconds apart and keeping its conversation open
+// until every line has arrived: every line arrives, once, and every
 // sender ends with 0. Conversations listen leaves to answer new ones are
 // reopened by their senders.
 func TestListenManySenders(t *testing.T) {
 	const senders, lines = 20, 50
+	old := session.RingWait
+	session.RingWait = time.Second
+	t.Cleanup(func() { session.RingWait = old })
 	accounts := []server.Account{{Email: "bob@example.com", Password: "bobpass", Name: "Bob"}}
 	for i := 1; i <= senders; i++ {
 		email := fmt.Sprintf("s%02d@example.com", i)
@@ -31,6 +36,7 @@ func TestListenManySenders(t *testing.T) {
 	out, stderr, wait := w.listenFull(ctx, "bob@example.com", listenOptions{}, false)
 
 	start := time.Now()
+	allIn := make(chan struct{}) // closed once listen has every line, or gave up
 	var wg sync.WaitGroup
 	errs := make([]error, senders)
 	logs := make([]fmt.Stringer, senders)
@@ -49,6 +55,7 @@ func TestListenManySenders(t *testing.T) {
 				}
 				time.Sleep(time.Duration(2+(i+k)%5) * time.Millisecond)
 			}
+			<-allIn
 		}()
 		go func() {
 			defer wg.Done()
@@ -57,17 +64,27 @@ func TestListenManySenders(t *testing.T) {
 				Window: sendWindow, Session: w.session(account)})
 		}()
 	}
+	// The senders hold their conversations for longer than a ring waits
+	// for a busy slot, so that only leaving a conversation makes room.
+	// A line a sender learns was not delivered (its conversation was left
+	// as it went) is sent again on its next line, or at the end of its
+	// input.
+	hold := time.Now().Add(3 * session.RingWait)
+	for strings.Count(out.String(), "\n") < senders*lines && time.Now().Before(hold) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	close(allIn)
 	wg.Wait()
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Count(out.String(), "\n") < senders*lines && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
 	for i, err := range errs {
 		if err != nil {
 			t.Errorf("sender %d: %v; %s", i+1, err, logs[i])
 		}
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for strings.Count(out.String(), "\n") < senders*lines && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	elapsed := time.Since(start)
 	cancel()
 	if err := wait(); err != nil {
 		t.Fatalf("listen: %v; %s", err, stderr)

@@ -23,8 +23,8 @@ const (
 
 // RingWait bounds how long a ring waits for a slot when every open
 // conversation is busy, well within the 30 s its sender waits for the
-// account to join.
-const RingWait = 10 * time.Second
+// account to join. It is a variable so that tests can shorten it.
+var RingWait = 10 * time.Second
 
 // Answerer answers the rings of a notification connection: each
 // conversation gets a goroutine of its own that owns its switchboard
