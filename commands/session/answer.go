@@ -84,6 +84,7 @@ func (a *Answerer) Answer(ring *proto.Ring) {
 		a.ignore(c)
 		return
 	}
+	c.expires = time.Now().Add(RingWait)
 	a.pending = append(a.pending, c)
 	a.mu.Unlock()
 	time.AfterFunc(RingWait, func() {
@@ -158,6 +159,10 @@ func (a *Answerer) retry() {
 		a.pending = a.pending[1:]
 		a.mu.Unlock()
 		if !a.start(c) {
+			if !time.Now().Before(c.expires) {
+				a.ignore(c) // its timer came while it was out of the queue
+				return
+			}
 			a.mu.Lock()
 			a.pending = append([]*heldConv{c}, a.pending...)
 			a.mu.Unlock()

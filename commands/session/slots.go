@@ -30,6 +30,9 @@ type heldConv struct {
 	// lose what its peer sends as soon as it sees the account join.
 	busy atomic.Bool
 	sb   atomic.Pointer[switchboard.Switchboard] // set once answered
+	// expires is when a ring waiting for a slot is given up (guarded by
+	// the Answerer's mu while it waits).
+	expires time.Time
 	// ctx ends when the conversation must be left: the Answerer stopped,
 	// or took its slot.
 	ctx    context.Context
