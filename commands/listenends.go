@@ -64,10 +64,7 @@ func convEndText(t session.Trouble) string {
 // endCause returns the cause of a conversation's end as a word for
 // JSON and as plain words.
 func endCause(t session.Trouble) (cause, reason string) {
-	quiet := t.Quiet.Round(time.Second)
-	if t.Quiet < 10*time.Second {
-		quiet = t.Quiet.Round(100 * time.Millisecond)
-	}
+	quiet := roughly(t.Quiet)
 	switch t.Kind {
 	case session.LeftIdle:
 		return "idle", fmt.Sprintf("nothing came for %s", quiet)
@@ -94,4 +91,16 @@ func brokenReason(err error) string {
 		return "the connection stalled"
 	}
 	return message(err)
+}
+
+// roughly rounds d for a message: to the millisecond under a second, to
+// a tenth under ten seconds, else to the second.
+func roughly(d time.Duration) time.Duration {
+	switch {
+	case d < time.Second:
+		return d.Round(time.Millisecond)
+	case d < 10*time.Second:
+		return d.Round(100 * time.Millisecond)
+	}
+	return d.Round(time.Second)
 }

@@ -109,6 +109,9 @@ func TestListenManySenders(t *testing.T) {
 			}
 		}
 	}
+	if strings.Contains(stderr.String(), "ignoring an invitation") {
+		t.Errorf("listen ignored an invitation:\n%s", stderr)
+	}
 	left := strings.Count(stderr.String(), "16 conversations were open")
 	t.Logf("%d/%d lines from %d senders in %s; listen left %d conversations for new ones", senders*lines-missing, senders*lines, senders, elapsed.Round(time.Millisecond), left)
 }
