@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -331,5 +332,41 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestConversationEndedOutput checks what listen says of an ended
+// conversation: a broken one even with --quiet, a left one not; the
+// peer's address escaped on stderr and exact in JSON; the JSON event
+// only when --from lets a participant through.
+func TestConversationEndedOutput(t *testing.T) {
+	broken := session.Trouble{Kind: session.ConversationBroken, Conv: "7", With: []string{"mallory\x1b[2J@example.com"}, Err: io.ErrUnexpectedEOF}
+	idle := session.Trouble{Kind: session.LeftIdle, Conv: "8", With: []string{"alice@example.com"}, Quiet: 5 * time.Minute}
+	var out, errOut msntest.SyncBuffer
+	l := &listener{env: &Env{Stdout: &out, Stderr: &errOut}, account: "bob@example.com"}
+	l.env.opts.Quiet = true
+	for _, tr := range []session.Trouble{broken, idle} {
+		if err := l.conversationEnded(tr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := `msn: listen: the conversation with mallory\x1b[2J@example.com broke: the connection was cut in the middle of a message` + "\n"
+	if got := errOut.String(); got != want {
+		t.Errorf("stderr with --quiet %q, want %q", got, want)
+	}
+
+	l.env.opts.Quiet, l.env.opts.JSON, l.opts.From = false, true, []string{"alice@example.com"}
+	out, errOut = msntest.SyncBuffer{}, msntest.SyncBuffer{}
+	for _, tr := range []session.Trouble{broken, idle} {
+		if err := l.conversationEnded(tr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := strings.Count(errOut.String(), "\n"); got != 2 {
+		t.Errorf("stderr has %d lines, want 2: %q", got, errOut.String())
+	}
+	evs := jsonEvents(t, out.String())
+	if len(evs) != 1 || evs[0]["conversation"] != "8" || evs[0]["cause"] != "idle" || evs[0]["reason"] != "nothing came for 5m0s" {
+		t.Errorf("JSON %v, want only the event of alice's conversation", evs)
 	}
 }
