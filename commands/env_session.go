@@ -237,10 +237,13 @@ func holderName(h share.HolderInfo) string {
 
 // troubleText says what an answerer could not do, for a warning.
 func troubleText(t session.Trouble) string {
+	if t.Ended() {
+		return convEndText(t)
+	}
 	from := escapeDisplay(t.From)
 	switch t.Kind {
 	case session.TooManyConversations:
-		return fmt.Sprintf("ignoring an invitation from %s: %d conversations are open", from, session.MaxConversations)
+		return fmt.Sprintf("ignoring an invitation from %s: %d conversations are open and busy", from, session.MaxConversations)
 	case session.TooManyInvitations:
 		return fmt.Sprintf("ignoring an invitation from %s: %d are waiting", from, session.MaxPendingInvites)
 	}

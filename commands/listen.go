@@ -48,7 +48,10 @@ func listenCommand(env *Env) *cli.Command {
 			"account, from, name, conversation, content_type and text. A message of another content type " +
 			"prints as \"FROM: [content-type TYPE]\" (JSON: body_base64). A file offer prints as \"FROM: [file offer " +
 			"\\\"NAME\\\", SIZE bytes, declined]\" (JSON: type file-offer, file, size, declined) and is declined, unless " +
-			"--keep-offers; msn recvfile accepts files. Invitations to other applications are declined. It runs until interrupted (exit 0; " +
+			"--keep-offers; msn recvfile accepts files. Invitations to other applications are declined. It holds at most 16 " +
+			"conversations: one quiet for 5 minutes is left, and when 16 are open the one quiet the longest is left to answer a " +
+			"new invitation; a conversation that breaks (reset, cut in the middle of a message, stalled) is reported on stderr " +
+			"and with --json as an object of type conversation-ended (with, cause, reason, broken). It runs until interrupted (exit 0; " +
 			"130 when --count was not reached), until --count messages came (exit 0), until --idle passed " +
 			"without one (exit 75), or until the server ends the session: 77 when the account signed in " +
 			"elsewhere, 75 when the server shut down; with --reconnect it signs in again after a temporary failure.",
@@ -91,6 +94,8 @@ type listenEvent struct {
 	ring *proto.Ring       // a ring of the notification connection
 	ev   switchboard.Event // an event of the conversation conv
 	warn string            // a warning from a conversation's goroutine, printed by the loop
+	// ended reports a conversation broken, or left to stay responsive.
+	ended *session.Trouble
 	// file is the outcome of a file transfer, for recvfile's loop.
 	file *receivedFile
 }
@@ -140,7 +145,13 @@ func (l *listener) session(ctx context.Context) error {
 	l.ns, l.convs = on.Session.NS(), on.Answerer
 	l.convs.Event = func(conv string, ev switchboard.Event) { l.push(listenEvent{conv: conv, ev: ev}) }
 	l.convs.Offer = l.declineOffer
-	l.convs.Trouble = func(t session.Trouble) { l.push(listenEvent{warn: "listen: " + troubleText(t)}) }
+	l.convs.Trouble = func(t session.Trouble) {
+		if t.Ended() {
+			l.push(listenEvent{ended: &t})
+			return
+		}
+		l.push(listenEvent{warn: "listen: " + troubleText(t)})
+	}
 	if l.opts.onReady != nil {
 		l.opts.onReady()
 	}
@@ -167,6 +178,9 @@ func (l *listener) handle(ctx context.Context, e listenEvent) error {
 	if e.ring != nil {
 		l.convs.Answer(e.ring)
 		return nil
+	}
+	if e.ended != nil {
+		return l.conversationEnded(*e.ended)
 	}
 	switch ev := e.ev.(type) {
 	case *switchboard.IncomingMessage:

@@ -32,6 +32,9 @@
 //	queue.go        Queue: the one bounded event queue
 //	caller.go       Caller: the sending side of a conversation
 //	answer.go       Answerer: answering rings, one goroutine each
+//	slots.go        the Answerer's 16 slots: the idle bound, and which
+//	                conversation is left when a ring finds them all taken
+//	trouble.go      Trouble: what an Answerer could not do, or ended
 //	online.go       Online: a long-running session that answers rings
 //	errors.go       the package's error types
 //	unreachable.go  Unreachable: a server that could not be reached
