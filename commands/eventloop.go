@@ -29,6 +29,23 @@ type eventLoop struct {
 	handle func(listenEvent) (counted, done bool, err error)
 }
 
+// idleError is the error of a loop whose --idle ran out; cause, when
+// set, says what probably kept the event away.
+type idleError struct {
+	cmd, what string
+	idle      time.Duration
+	cause     string
+}
+
+// Error says what did not come in time, and why when that is known.
+func (e *idleError) Error() string {
+	msg := fmt.Sprintf("%s: no %s within --idle %s", e.cmd, e.what, e.idle)
+	if e.cause != "" {
+		msg += "; " + e.cause
+	}
+	return msg
+}
+
 // run runs the loop.
 func (lp *eventLoop) run(ctx context.Context) error {
 	var idle <-chan time.Time
@@ -49,7 +66,7 @@ func (lp *eventLoop) run(ctx context.Context) error {
 				timer.Reset(lp.idle)
 				continue
 			}
-			return &codedError{code: ExTempFail, err: fmt.Errorf("%s: no %s within --idle %s", lp.cmd, lp.what, lp.idle)}
+			return &codedError{code: ExTempFail, err: &idleError{cmd: lp.cmd, what: lp.what, idle: lp.idle}}
 		case <-lp.queue.Ready():
 			for _, e := range lp.queue.Take() {
 				counted, done, err := lp.handle(e)

@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"msn/commands/session"
 	"msn/proto/msnftp"
 	"msn/proto/msntest"
 )
@@ -163,8 +164,9 @@ func faultCodes(h hop, f msntest.Fault) []int {
 }
 
 // faultBound returns how long cmd may take when the fault hits h:
-// --timeout, or for a conversation under listen the keep-alive interval
-// plus --timeout (the bound on a conversation's liveness).
+// --timeout, or for a conversation under listen its liveness bound
+// (session.ConversationIdle, shortened to --timeout while the suite runs)
+// plus a second.
 func faultBound(cmd string, h hop) time.Duration {
 	if cmd == "listen" && h == hopSB {
 		return faultKeepAlive + faultTimeout
@@ -178,9 +180,11 @@ func TestFaults(t *testing.T) {
 	ignore := goleak.IgnoreCurrent()
 	t.Setenv("XDG_STATE_HOME", filepath.Join(t.TempDir(), "state"))
 	t.Setenv("XDG_RUNTIME_DIR", "")
-	savedInterval, savedWait := keepAliveInterval, keepAliveWait
-	keepAliveInterval, keepAliveWait = faultKeepAlive, faultKeepAliveWait
-	defer func() { keepAliveInterval, keepAliveWait = savedInterval, savedWait }()
+	savedInterval, savedWait, savedIdle := keepAliveInterval, keepAliveWait, session.ConversationIdle
+	keepAliveInterval, keepAliveWait, session.ConversationIdle = faultKeepAlive, faultKeepAliveWait, faultTimeout
+	defer func() {
+		keepAliveInterval, keepAliveWait, session.ConversationIdle = savedInterval, savedWait, savedIdle
+	}()
 	start := time.Now()
 	sem := make(chan struct{}, faultConcurrency)
 	var wg sync.WaitGroup

@@ -139,6 +139,10 @@ type fileReceiver struct {
 	handled int   // files received or failed
 	failed  int   // files failed
 	first   error // the first failure
+	// broke says how the last conversation that broke ended, until a
+	// file arrives: recvfile keeps waiting (the sender may offer again),
+	// and an --idle that runs out then names it as the likely cause.
+	broke string
 }
 
 // runRecvfile logs in, goes online and receives files until told to stop.
@@ -160,11 +164,20 @@ func runRecvfile(ctx context.Context, env *Env, opts recvfileOptions) error {
 	defer on.Close()
 	r.ns, r.convs = on.Session.NS(), on.Answerer
 	r.convs.Offer = r.offer
-	r.convs.Trouble = func(t session.Trouble) { r.queue.Push(listenEvent{warn: "recvfile: " + troubleText(t)}) }
+	r.convs.Trouble = func(t session.Trouble) {
+		if t.Ended() {
+			r.queue.Push(listenEvent{ended: &t})
+			return
+		}
+		r.queue.Push(listenEvent{warn: "recvfile: " + troubleText(t)})
+	}
 	if opts.onReady != nil {
 		opts.onReady()
 	}
 	err = r.loop(ctx)
+	if idle := (*idleError)(nil); errors.As(err, &idle) {
+		idle.cause = r.broke
+	}
 	on.Close() // transfers under way end first
 	r.drain()
 	return r.finish(ctx, err)
@@ -215,7 +228,10 @@ func (r *fileReceiver) handle(e listenEvent) error {
 	switch {
 	case e.warn != "":
 		r.env.Warnf("%s", e.warn)
+	case e.ended != nil:
+		r.broke = convEndText(*e.ended)
 	case e.file != nil:
+		r.broke = ""
 		return r.result(e.file)
 	default:
 		if e.ring != nil {

@@ -226,7 +226,7 @@ func (a *Answerer) converse(c *heldConv) {
 			a.broken(c, sb)
 			return
 		case <-c.ctx.Done():
-			leave(sb) // the answerer stopped, or gave the slot away
+			a.leave(sb) // the answerer stopped, or gave the slot away
 			return
 		case <-idle.C:
 			if q := c.quiet(time.Now()); q < bound {
@@ -236,7 +236,7 @@ func (a *Answerer) converse(c *heldConv) {
 			if a.release(c) {
 				a.Trouble(Trouble{Kind: LeftIdle, From: c.ring.From, Conv: conv, With: c.with(), Quiet: c.quiet(time.Now())})
 			}
-			leave(sb)
+			a.leave(sb)
 			return
 		case <-left:
 		case <-invites.Ready():
@@ -249,7 +249,7 @@ func (a *Answerer) converse(c *heldConv) {
 		}
 	}
 	a.release(c)
-	leave(sb)
+	a.leave(sb)
 }
 
 // broken reports the end of a conversation whose connection ended
@@ -283,13 +283,14 @@ func (a *Answerer) invitation(conv string, sb *switchboard.Switchboard, inv *swi
 	_ = sb.CancelInvitation(ctx, inv, switchboard.CancelNotInstalled)
 }
 
-// leave says goodbye to a conversation and closes it without waiting
-// for the server to hang up, as Caller.Close does: a server treats a
-// closed connection as a goodbye anyway, and one that no longer reads
-// (a stalled connection) would otherwise hold the command up to
-// GoodbyeWait past its end.
-func leave(sb *switchboard.Switchboard) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	_ = sb.Leave(ctx)
+// leave says goodbye to a conversation and, while the Answerer goes on,
+// waits for the server to hang up (within the switchboard's own bound):
+// a message the server relayed before it saw the goodbye was
+// acknowledged to its sender, so it is still read and passed on. Once
+// the Answerer stops, the conversation is closed at once, as
+// Caller.Close does: a server takes a closed connection as a goodbye,
+// and one that no longer reads (a stalled connection) must not hold the
+// command up past its end.
+func (a *Answerer) leave(sb *switchboard.Switchboard) {
+	_ = sb.Leave(a.done)
 }
