@@ -21,7 +21,7 @@ const ChunkSeparator = "~~"
 const (
 	chunkedMaxLine    = 64 << 10
 	chunkedMaxPayload = 2 << 20
-	chunkedIdle       = 100 * time.Millisecond
+	chunkedIdle       = 20 * time.Millisecond
 	chunkedLifetime   = 5 * time.Second
 )
 
@@ -35,7 +35,7 @@ var payloadVerbs = map[string]bool{"MSG": true, "QRY": true, "UUX": true}
 // answer becomes the TrID of the line it answers, so that the fuzzer
 // need not guess TrIDs. It skips the payload of a client MSG, QRY or
 // UUX. It hangs up when the answers run out, when the client is silent
-// for 100 ms (the client waits for something the fuzzer did not send),
+// for 20 ms (the client waits for something the fuzzer did not send),
 // after 5 s in all, or when the client closes; it closes conn and
 // returns when done, and never returns an error: a fuzzed dialogue may
 // break anywhere.
