@@ -263,7 +263,7 @@ func parseLoginOK(reply *Command) (*LoginResult, error) {
 	}
 	return &LoginResult{
 		Handle:       reply.Args[1],
-		FriendlyName: decodeName(reply.Args[2]),
+		FriendlyName: limitName(decodeName(reply.Args[2])),
 		Verified:     reply.Arg(3) != "0",
 	}, nil
 }

@@ -150,6 +150,13 @@ func (n *Notification) awaitStream(ctx context.Context, b *syncBuilder) error {
 	case <-b.doneCh:
 		return nil
 	case <-b.fenceCh:
+	case <-n.c.Done():
+		select {
+		case <-b.doneCh: // the stream ended before the connection
+			return nil
+		default:
+			return n.c.Err()
+		}
 	case <-ctx.Done():
 		return ctx.Err()
 	}

@@ -18,19 +18,24 @@ const maxReason = 200
 // control, format and invalid characters are escaped, and the password is
 // cut out should the server echo it.
 func authFailed(v string, password secret.String) error {
-	cb := authParam(v, "cbtxt")
+	redact := func(s string) string { return s }
+	if p := password.Reveal(); p != "" {
+		var enc strings.Builder
+		writeEncoded(&enc, p)
+		redact = func(s string) string {
+			return strings.ReplaceAll(strings.ReplaceAll(s, p, "[REDACTED]"), enc.String(), "[REDACTED]")
+		}
+	}
+	// The whole value first: an echoed password with a comma in it
+	// would otherwise be cut in two fields and escape the redaction.
+	cb := authParam(redact(v), "cbtxt")
 	if cb == "" {
 		return ErrAuthFailed
 	}
 	if d, err := url.PathUnescape(cb); err == nil {
 		cb = d
 	}
-	if p := password.Reveal(); p != "" {
-		var enc strings.Builder
-		writeEncoded(&enc, p)
-		cb = strings.ReplaceAll(strings.ReplaceAll(cb, p, "[REDACTED]"), enc.String(), "[REDACTED]")
-	}
-	cb = escapeDisplay(cb, maxReason)
+	cb = escapeDisplay(redact(cb), maxReason)
 	if cb == "" {
 		return ErrAuthFailed
 	}
