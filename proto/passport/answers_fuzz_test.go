@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -145,8 +146,9 @@ func FuzzPassportAnswers(f *testing.F) {
 		hmu.Lock()
 		defer hmu.Unlock()
 		for _, h := range hosts {
-			host, _, _ := net.SplitHostPort(h)
-			if host != "nexus.example.com" && !c.hostAllowed(normalHost(host)) {
+			host, portText, _ := net.SplitHostPort(h)
+			port, _ := strconv.Atoi(portText)
+			if host != "nexus.example.com" && !c.hostAllowed(normalHost(host), port) {
 				t.Fatalf("dialled %q", h)
 			}
 		}
