@@ -103,6 +103,9 @@ func (c *Caller) Open(ctx context.Context) (joined []string, failed []Failure, e
 		}
 		if ctx.Err() != nil {
 			sb.Close()
+			if errors.Is(errs[i], ctx.Err()) {
+				return nil, nil, errs[i] // it says who the time ran out on
+			}
 			return nil, nil, ctx.Err()
 		}
 		failed = append(failed, Failure{Email: r, Err: errs[i]})

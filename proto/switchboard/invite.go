@@ -75,6 +75,9 @@ func (sb *Switchboard) Invite(ctx context.Context, email string) error {
 		if ownDeadline(wait) {
 			return sb.probe(ctx, email)
 		}
+		if ctx.Err() != nil && !sb.isParticipant(email) {
+			return fmt.Errorf("%s was called but did not join in time: %w", engine.EscapeForError(email), err)
+		}
 		return err
 	}
 	return nil
