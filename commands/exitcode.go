@@ -119,7 +119,7 @@ func protocolCode(err error) (int, bool) {
 		return listCode(err)
 	case errors.Is(err, proto.ErrNotAllowed):
 		return ExNoPerm, true
-	case errors.Is(err, proto.ErrInvalidArgument):
+	case errors.Is(err, proto.ErrInvalidArgument), errors.Is(err, passport.ErrBadCredentials):
 		return ExDataErr, true
 	case errors.Is(err, proto.ErrOffline), errors.Is(err, switchboard.ErrNoAnswer),
 		errors.Is(err, switchboard.ErrNotDelivered), errors.Is(err, switchboard.ErrNoParticipants):

@@ -55,6 +55,7 @@ func TestExitCode(t *testing.T) {
 		{"passport redirects", passport.ErrTooManyRedirects, ExProtocol},
 		{"passport ticket", passport.ErrBadTicket, ExProtocol},
 		{"passport challenge", passport.ErrBadChallenge, ExProtocol},
+		{"passport credentials", fmt.Errorf("login: %w: password contains a line break", passport.ErrBadCredentials), ExDataErr},
 		{"keyring unavailable", fmt.Errorf("k: %w", keyring.ErrUnavailable), ExConfig},
 		{"keyring insecure", keyring.ErrInsecureFile, ExConfig},
 		{"keyring timeout", keyring.ErrTimeout, ExTempFail},

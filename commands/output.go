@@ -4,46 +4,23 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"strconv"
-	"strings"
 	"time"
-	"unicode"
 
 	"golang.org/x/term"
+
+	"msn/internal/display"
 )
 
 // escapeDisplay returns s with every control character, bidi control,
-// zero-width character and line separator written as a Go escape (\n,
-// \x1b, \u202e), so that text from a peer or a server stays on one line
-// and cannot move the cursor, fake a line or reorder what follows.
-func escapeDisplay(s string) string {
-	if !strings.ContainsFunc(s, needsEscape) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if needsEscape(r) {
-			q := strconv.QuoteRuneToASCII(r)
-			b.WriteString(q[1 : len(q)-1])
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// zero-width character, line separator and byte of invalid UTF-8 written
+// as an escape (display.Escape), so that text from a peer or a server
+// stays on one line and cannot move the cursor, fake a line or reorder
+// what follows.
+func escapeDisplay(s string) string { return display.Escape(s) }
 
 // quoteDisplay is escapeDisplay between double quotes, for a name that
 // a peer chose inside a sentence.
 func quoteDisplay(s string) string { return `"` + escapeDisplay(s) + `"` }
-
-// needsEscape reports the runes escapeDisplay escapes: C0 and C1
-// controls, DEL, format characters (bidi overrides, zero-width spaces
-// and joiners, the byte-order mark) and the line and paragraph
-// separators.
-func needsEscape(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) ||
-		unicode.Is(unicode.Zl, r) || unicode.Is(unicode.Zp, r)
-}
 
 // stdinIsTerminal reports whether the command's stdin is an interactive
 // terminal, where reading a message would wait for the user to type it.

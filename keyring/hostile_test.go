@@ -179,6 +179,22 @@ func keyringRows() []keyringRow {
 				t.Fatal(err)
 			}
 		}, want: ErrInsecureFile},
+		keyringRow{n: 10, name: "secrets file owned by another user", prep: func(t *testing.T, dir string) {
+			writeSecrets(map[string]string{ticketEntry: "x"}, 0o600)(t, dir)
+			if err := os.Chown(filepath.Join(dir, "secrets.json"), 4242, 4242); err != nil {
+				t.Skipf("cannot give the file away: %v", err)
+			}
+		}, want: ErrInsecureFile},
+		keyringRow{n: 10, name: "state directory writable by others", prep: func(t *testing.T, dir string) {
+			if err := os.Chmod(dir, 0o777); err != nil {
+				t.Fatal(err)
+			}
+		}, act: saveTicket, want: ErrInsecureFile},
+		keyringRow{n: 10, name: "state directory owned by another user", prep: func(t *testing.T, dir string) {
+			if err := os.Chown(dir, 4242, 4242); err != nil {
+				t.Skipf("cannot give the directory away: %v", err)
+			}
+		}, act: saveTicket, want: ErrInsecureFile},
 		keyringRow{n: 10, name: "secrets file is a directory", prep: func(t *testing.T, dir string) {
 			if err := os.Mkdir(filepath.Join(dir, "secrets.json"), 0o700); err != nil {
 				t.Fatal(err)

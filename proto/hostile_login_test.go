@@ -30,7 +30,9 @@ const loginRowBound = 3 * time.Second
 type loginRow struct {
 	n      int
 	name   string
-	script string // the server at loginServer; "$ticket" is the cached ticket
+	script string // the server at loginServer; "$ticket" is the cached ticket; "" for none
+	// email is the account signing in; "" means alice@example.com.
+	email string
 	// cached makes Login try a cached ticket first; noPassword leaves
 	// it without a password source.
 	cached, noPassword bool
@@ -118,6 +120,10 @@ func loginRows() []loginRow {
 			want: passport.ErrBadChallenge},
 		{n: 116, name: "15 KB challenge", script: loginHead + "S: USR $3 TWN S lc=" + strings.Repeat("1", 15_000) + "\nC: EOF\n",
 			want: passport.ErrBadChallenge},
+		{n: 43, name: "account address with a bidi override, refused before dialling", email: "alice\u202e@example.com",
+			want: ErrInvalidArgument},
+		{n: 43, name: "account address with a byte-order mark, refused before dialling", email: "\ufeffalice@example.com",
+			want: ErrInvalidArgument},
 		{n: 122, name: "stale cached ticket: one fresh login", cached: true,
 			script: loginHead + "C: USR $4 TWN S $ticket\nS: USR $3 TWN S lc=1\nS: 911 $4\nC: EOF\n", want: ErrAuthFailed, logins: 1},
 	}
@@ -128,14 +134,20 @@ func runLoginRow(t *testing.T, r loginRow) {
 	t.Helper()
 	fp := newFakePassport(t, loginPassword, loginRowTicket)
 	d := msntest.NewDialer()
-	d.Add(loginServer, msntest.Inline(t, strings.ReplaceAll(r.script, "$ticket", loginRowTicket)))
+	if r.script != "" {
+		d.Add(loginServer, msntest.Inline(t, strings.ReplaceAll(r.script, "$ticket", loginRowTicket)))
+	}
 	if r.n == 122 {
 		// The fresh ticket is refused as well: exactly one more login,
 		// no loop.
 		d.Add(loginServer, msntest.Inline(t, loginHead+"S: USR $3 TWN S lc=1\nC: USR $4 TWN S $ticket\nS: 911 $4\nC: EOF\n"))
 	}
 	var debug msntest.SyncBuffer
-	cfg := LoginConfig{Server: loginServer, Email: "alice@example.com", Passport: fp.client(),
+	email := "alice@example.com"
+	if r.email != "" {
+		email = r.email
+	}
+	cfg := LoginConfig{Server: loginServer, Email: email, Passport: fp.client(),
 		Options: Options{Dial: d.Dial, Debug: &debug}}
 	if !r.noPassword {
 		cfg.Password = msntest.Password(loginPassword)

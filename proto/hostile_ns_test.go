@@ -322,6 +322,16 @@ S: MSG mallory@example.com Hotmail *
 		}},
 
 		// §2.4 events.
+		{n: 43, name: "raw bidi and zero-width characters in a line", script: raw("NLN NLN a@b.com Bob\u202e\u200b 0\r\n"),
+			events: presenceName("Bob\u202e\u200b")},
+		{n: 43, name: "contact address with a bidi override", act: func(ctx context.Context, n *Notification) error {
+			_, err := n.AddContact(ctx, ForwardList, "bob\u202e@example.com", "Bob", NoGroup)
+			return err
+		}, actErr: ErrInvalidArgument},
+		{n: 43, name: "renamed address with a zero-width space", act: func(ctx context.Context, n *Notification) error {
+			_, err := n.RenameContact(ctx, "bob\u200b@example.com", "Bob")
+			return err
+		}, actErr: ErrInvalidArgument},
 		{n: 47, name: "broken %-encoding in a name", script: raw("NLN NLN a@b.com %ZZ%4 0\r\n"), events: presenceName("%ZZ%4")},
 		{n: 49, name: "15 KiB name", script: raw("NLN NLN a@b.com " + strings.Repeat("%41", 5000) + " 0\r\n"),
 			events: presenceName(strings.Repeat("A", MaxNameBytes))},

@@ -108,12 +108,14 @@ func checkList(l List) error {
 	return nil
 }
 
-// checkEmail accepts an address that can be sent as one field.
+// checkEmail accepts an address that can be sent as one field and that
+// CheckAccount accepts (no bidi control, zero-width or other hidden
+// character).
 func checkEmail(email string) error {
 	if !engine.ValidArg(email) || !strings.Contains(email, "@") || len(email) > maxEmailBytes {
 		return fmt.Errorf("%w: %q is not an e-mail address", ErrInvalidArgument, engine.EscapeForError(email))
 	}
-	return nil
+	return CheckAccount(email)
 }
 
 // friendlyName encodes a friendly name for the wire.

@@ -66,7 +66,8 @@ type LoginResult struct {
 // three referrals. VER, CVR and USR go out in one write, and Passport is
 // contacted while the notification server answers. A cached ticket is
 // tried first; when the server refuses it, Login signs in to Passport
-// exactly once more, if a password source exists.
+// exactly once more, if a password source exists. An address that
+// CheckAccount refuses is ErrInvalidArgument before anything is dialled.
 func Login(ctx context.Context, cfg LoginConfig) (*LoginResult, error) {
 	if cfg.Protocol == "" {
 		cfg.Protocol = MSNP8
@@ -76,6 +77,9 @@ func Login(ctx context.Context, cfg LoginConfig) (*LoginResult, error) {
 	}
 	if !engine.ValidArg(cfg.Email) || !strings.Contains(cfg.Email, "@") {
 		return nil, fmt.Errorf("%w: %q is not an e-mail address", ErrInvalidArgument, engine.EscapeForError(cfg.Email))
+	}
+	if err := CheckAccount(cfg.Email); err != nil {
+		return nil, err
 	}
 	if cfg.Protocol == MSNP8 && cfg.Passport == nil {
 		return nil, errors.New("proto: MSNP8 login needs a Passport client")

@@ -1,7 +1,7 @@
 package passport
 
 import (
-	"errors"
+	"fmt"
 	"strings"
 
 	"msn/proto/secret"
@@ -17,27 +17,28 @@ const orgPrefix = "Passport1.4 OrgVerb=GET,OrgURL=http%3A%2F%2Fmessenger%2Emsn%2
 // for the login request. The e-mail address and the password are
 // percent-encoded (every byte outside A-Z a-z 0-9 - _ . ~, uppercase hex);
 // the challenge is validated with ValidChallenge and appended verbatim.
-// Errors never contain the password.
+// An unusable address or password is ErrBadCredentials. Errors never
+// contain the password.
 func AuthorizationHeader(email string, password secret.String, challenge string) (string, error) {
 	if err := ValidChallenge(challenge); err != nil {
 		return "", err
 	}
 	switch {
 	case email == "":
-		return "", errors.New("passport: empty e-mail address")
+		return "", fmt.Errorf("%w: empty e-mail address", ErrBadCredentials)
 	case len(email) > maxCredential:
-		return "", errors.New("passport: e-mail address too long")
+		return "", fmt.Errorf("%w: e-mail address longer than %d bytes", ErrBadCredentials, maxCredential)
 	case hasControl(email):
-		return "", errors.New("passport: e-mail address contains control characters")
+		return "", fmt.Errorf("%w: e-mail address contains control characters", ErrBadCredentials)
 	}
 	pwd := password.Reveal()
 	switch {
 	case pwd == "":
-		return "", errors.New("passport: empty password")
+		return "", fmt.Errorf("%w: empty password", ErrBadCredentials)
 	case len(pwd) > maxCredential:
-		return "", errors.New("passport: password too long")
+		return "", fmt.Errorf("%w: password longer than %d bytes", ErrBadCredentials, maxCredential)
 	case strings.ContainsAny(pwd, "\r\n\x00"):
-		return "", errors.New("passport: password contains a line break or nul byte")
+		return "", fmt.Errorf("%w: password contains a line break or NUL byte", ErrBadCredentials)
 	}
 	var b strings.Builder
 	b.Grow(len(orgPrefix) + 3*len(email) + 3*len(pwd) + len(challenge) + 8)

@@ -22,6 +22,10 @@ var (
 	ErrBadChallenge = errors.New("passport: bad challenge")
 	// ErrBadTicket reports a ticket with characters or a length a ticket cannot have.
 	ErrBadTicket = errors.New("passport: bad ticket")
+	// ErrBadCredentials reports an e-mail address or a password that
+	// cannot be sent: empty, longer than 1024 bytes, or holding a control
+	// character (a line break or NUL in the password). Nothing was sent.
+	ErrBadCredentials = errors.New("passport: unusable e-mail address or password")
 )
 
 // NetError reports a failure to talk to the nexus or the login server:

@@ -266,10 +266,13 @@ func TestBadCredentialsAndChallengeSendNothing(t *testing.T) {
 		name, email, pwd, ch string
 		want                 error
 	}{
-		{"crlf password", "a@example.com", "hunter2\r\nX-Evil: 1", testChallenge, nil},
-		{"lf password", "a@example.com", "hunter2\nx", testChallenge, nil},
-		{"empty password", "a@example.com", "", testChallenge, nil},
-		{"control email", "a@example.com\r\n", fakePassword, testChallenge, nil},
+		{"crlf password", "a@example.com", "hunter2\r\nX-Evil: 1", testChallenge, ErrBadCredentials},
+		{"lf password", "a@example.com", "hunter2\nx", testChallenge, ErrBadCredentials},
+		{"nul password", "a@example.com", "hunter2\x00x", testChallenge, ErrBadCredentials},
+		{"empty password", "a@example.com", "", testChallenge, ErrBadCredentials},
+		{"long password", "a@example.com", "hunter2" + strings.Repeat("x", 1024), testChallenge, ErrBadCredentials},
+		{"empty email", "", fakePassword, testChallenge, ErrBadCredentials},
+		{"control email", "a@example.com\r\n", fakePassword, testChallenge, ErrBadCredentials},
 		{"challenge crlf", "a@example.com", fakePassword, "lc=1033\r\nOUT", ErrBadChallenge},
 		{"challenge sign-in", "a@example.com", fakePassword, "lc=1033,sign-in=other@x", ErrBadChallenge},
 		{"challenge pwd", "a@example.com", fakePassword, "lc=1033,pwd=", ErrBadChallenge},

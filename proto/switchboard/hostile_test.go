@@ -301,6 +301,12 @@ S: MSG Hotmail Hotmail *
 		// §2.5 the conversation.
 		{n: 59, name: "callee offline", noBob: true, script: "C: CAL $2 x@y.com\nS: 217 $2\n",
 			act: func(ctx context.Context, sb *Switchboard) error { return sb.Invite(ctx, "x@y.com") }, actErr: proto.ErrOffline},
+		{n: 43, name: "callee address with a bidi override, refused before CAL", noBob: true,
+			act:    func(ctx context.Context, sb *Switchboard) error { return sb.Invite(ctx, "x\u202e@y.com") },
+			actErr: proto.ErrInvalidArgument},
+		{n: 43, name: "callee address with a word joiner, refused before CAL", noBob: true,
+			act:    func(ctx context.Context, sb *Switchboard) error { return sb.Invite(ctx, "x@y\u2060.com") },
+			actErr: proto.ErrInvalidArgument},
 		{n: 61, name: "NAK", script: sentText(118, "hello") + "S: NAK $3\n", act: sendText("hello"), actErr: ErrNotDelivered},
 		{n: 61, name: "ACK for another TrID", script: sentText(118, "hello") + "S: ACK 99\nS: NAK $3\n",
 			act: sendText("hello"), actErr: ErrNotDelivered},

@@ -21,8 +21,10 @@ var probeWait = 10 * time.Second
 // proto.ErrOffline when they are offline, hidden or blocking the account
 // (217), proto.ErrUnknownUser for an unknown or invalid address (205,
 // 207, 208), ErrNoAnswer when they do not join within Options.JoinWait,
-// or another *proto.ServerError (713: calling too fast). Several people
-// may be invited, one after another or at once.
+// or another *proto.ServerError (713: calling too fast), and
+// proto.ErrInvalidArgument, before anything is sent, for an address that
+// proto.CheckAccount refuses. Several people may be invited, one after
+// another or at once.
 //
 // A switchboard that stops answering is not blamed on the contact: the
 // server answers CAL at once (RINGING or an error code), so a CAL left
@@ -40,6 +42,9 @@ var probeWait = 10 * time.Second
 func (sb *Switchboard) Invite(ctx context.Context, email string) error {
 	if !engine.ValidArg(email) || !strings.Contains(email, "@") {
 		return fmt.Errorf("%w: %q is not an e-mail address", proto.ErrInvalidArgument, engine.EscapeForError(email))
+	}
+	if err := proto.CheckAccount(email); err != nil {
+		return err
 	}
 	if strings.EqualFold(email, sb.self) {
 		return fmt.Errorf("%w: cannot invite yourself", proto.ErrInvalidArgument)

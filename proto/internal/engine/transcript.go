@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"sync"
+
+	"msn/internal/display"
 )
 
 // redacted replaces secret values in the debug transcript.
@@ -44,10 +46,11 @@ func (t *Transcript) sent(cmd *Command) {
 	shown := *cmd
 	shown.Args = redactArgs(cmd)
 	line := strings.TrimSuffix(strings.SplitN(string(shown.encode()), "\r\n", 2)[0], "\r\n")
-	t.print("C:", line, cmd.Payload)
+	t.print("C:", display.Escape(line), cmd.Payload)
 }
 
-// received records a server line; cmd is nil for a malformed line.
+// received records a server line, escaped for display; cmd is nil for a
+// malformed line.
 func (t *Transcript) received(line string, cmd *Command) {
 	if t == nil {
 		return
@@ -57,7 +60,7 @@ func (t *Transcript) received(line string, cmd *Command) {
 		payload = cmd.Payload
 		line = redactCookie(line, cmd)
 	}
-	t.print("S:", escapeControls(line), payload)
+	t.print("S:", display.Escape(line), payload)
 }
 
 // redactCookie hides the switchboard cookie the server hands out in
@@ -91,15 +94,16 @@ func (t *Transcript) print(dir, line string, payload []byte) {
 	_, _ = io.WriteString(t.w, b.String())
 }
 
-// Note writes a free-form line (Passport steps, referrals). The caller
-// keeps secrets out of it.
+// Note writes a free-form line (Passport steps, referrals), with the
+// characters display.Escape names escaped, as a server may supply part of
+// it. The caller keeps secrets out of it.
 func (t *Transcript) Note(format string, args ...any) {
 	if t == nil {
 		return
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	fmt.Fprintf(t.w, "%s -- %s\n", t.peer, fmt.Sprintf(format, args...))
+	fmt.Fprintf(t.w, "%s -- %s\n", t.peer, display.Escape(fmt.Sprintf(format, args...)))
 }
 
 // redactArgs hides the credential of USR … S (the Passport ticket, or the
@@ -121,8 +125,8 @@ func redactArgs(cmd *Command) []string {
 	return cmd.Args
 }
 
-// redactPayload splits a payload into printable lines, hiding the values
-// of sensitive header fields.
+// redactPayload splits a payload into lines escaped for display, hiding
+// the values of sensitive header fields.
 func redactPayload(p []byte) []string {
 	if len(p) == 0 {
 		return nil
@@ -133,20 +137,7 @@ func redactPayload(p []byte) []string {
 		if k, _, ok := strings.Cut(s, ":"); ok && sensitiveHeaders[strings.ToLower(strings.TrimSpace(k))] {
 			s = k + ": " + redacted
 		}
-		out = append(out, escapeControls(s))
+		out = append(out, display.Escape(s))
 	}
 	return out
-}
-
-// escapeControls makes control characters visible.
-func escapeControls(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			fmt.Fprintf(&b, "\\x%02x", r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

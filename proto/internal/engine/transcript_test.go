@@ -35,3 +35,30 @@ func TestTranscriptRedactsSecrets(t *testing.T) {
 		t.Errorf("transcript lost the non-secret parts:\n%s", out)
 	}
 }
+
+func TestTranscriptEscapesForDisplay(t *testing.T) {
+	var b bytes.Buffer
+	tr := NewTranscript(&b, "ns")
+	hostile := "Bob\u202e\u200b\u2066\ufeff\u2060\x1b[2J\x7f\u0085"
+	escaped := `Bob\u202e\u200b\u2066\ufeff\u2060\x1b[2J\x7f\u0085`
+	tr.sent(&Command{Verb: "REA", HasTrID: true, TrID: 3, Args: []string{"alice@example.com", hostile}})
+	tr.received("NLN NLN bob@example.com "+hostile+" 0", &Command{Verb: "NLN"})
+	tr.received("MSG Hotmail Hotmail 40", &Command{Verb: "MSG", Payload: []byte("X-Name: " + hostile + "\r\n\r\n")})
+	tr.Note("referred to %s", hostile)
+	out := b.String()
+	for _, r := range out {
+		if r != '\n' && (r < ' ' || r == 0x7f || r >= 0x80 && r < 0xa0 || r == 0x200b || r == 0x202e || r == 0x2066 || r == 0x2060 || r == 0xfeff) {
+			t.Fatalf("transcript holds the raw character %U:\n%q", r, out)
+		}
+	}
+	for _, want := range []string{
+		"ns C: REA 3 alice@example.com " + escaped,
+		"ns S: NLN NLN bob@example.com " + escaped + " 0",
+		"ns    | X-Name: " + escaped,
+		"ns -- referred to " + escaped,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, out)
+		}
+	}
+}
