@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/term"
 
-	"msn/internal/display"
+	"msn/proto/display"
 )
 
 // escapeDisplay returns s with every control character, bidi control,

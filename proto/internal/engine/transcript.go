@@ -7,7 +7,7 @@ import (
 	"strings"
 	"sync"
 
-	"msn/internal/display"
+	"msn/proto/display"
 )
 
 // redacted replaces secret values in the debug transcript.
