@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -109,19 +108,8 @@ func (w *testWorld) listenJSON(ctx context.Context, account string, opts listenO
 
 // listenAs runs msn listen as account, printing JSON when asJSON.
 func (w *testWorld) listenAs(ctx context.Context, account string, opts listenOptions, asJSON bool) (out *msntest.SyncBuffer, wait func() error) {
-	env, stdout, _ := w.env(account, strings.NewReader(""))
-	env.opts.JSON = asJSON
-	opts.Session = w.session(account)
-	ready := make(chan struct{})
-	opts.onReady = func() { close(ready) }
-	done := make(chan error, 1)
-	go func() { done <- runListen(ctx, env, opts) }()
-	select {
-	case <-ready:
-	case err := <-done:
-		done <- err
-	}
-	return stdout, func() error { return <-done }
+	out, _, wait = w.listenFull(ctx, account, opts, asJSON)
+	return out, wait
 }
 
 // listening runs msn listen as account until the end of the test, and

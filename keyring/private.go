@@ -3,7 +3,6 @@ package keyring
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 )
@@ -76,14 +75,7 @@ func ReadPrivate(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, &tooLargeError{path: path, limit: limit}
-	}
-	return b, nil
+	return readBounded(f, path, limit)
 }
 
 // CheckPrivateDir refuses a directory that holds secrets when it is a

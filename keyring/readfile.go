@@ -21,6 +21,12 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	return readBounded(f, path, limit)
+}
+
+// readBounded reads at most limit bytes from f, the file at path, and
+// fails with a tooLargeError when there is more.
+func readBounded(f io.Reader, path string, limit int64) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package commands
+package display
 
 import (
 	"strconv"
@@ -8,11 +8,11 @@ import (
 	"unicode/utf8"
 )
 
-// FuzzEscapeDisplay checks the escaping of peer and server text for the
+// FuzzEscape checks the escaping of peer and server text for the
 // terminal: nothing that moves the cursor, reorders text or hides
 // characters gets through; escaping twice changes nothing more; and for
 // text without quotes or backslashes the escapes read back as the text.
-func FuzzEscapeDisplay(f *testing.F) {
+func FuzzEscape(f *testing.F) {
 	for _, s := range []string{
 		"hello", "a\r\nOUT", "\x1b[31mred\x1b[0m", "evil\u202Etxt.exe", "zero\u200bwidth", "\u2028\u2029",
 		"\xff\xfe", "\x00\x7f\u0085", "tab\there", `"quoted" \back`, "é✓😀", "\ufeffbom", "",
@@ -20,17 +20,14 @@ func FuzzEscapeDisplay(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		out := escapeDisplay(s)
+		out := Escape(s)
 		for _, r := range out {
 			if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Zl, r) || unicode.Is(unicode.Zp, r) {
-				t.Fatalf("escapeDisplay(%q) = %q keeps %U", s, out, r)
+				t.Fatalf("Escape(%q) = %q keeps %U", s, out, r)
 			}
 		}
-		if again := escapeDisplay(out); again != out {
+		if again := Escape(out); again != out {
 			t.Fatalf("escaping %q again gives %q", out, again)
-		}
-		if q := quoteDisplay(s); q != `"`+out+`"` {
-			t.Fatalf("quoteDisplay(%q) = %q", s, q)
 		}
 		if utf8.ValidString(s) && !strings.ContainsAny(s, `"\`) {
 			if back, err := strconv.Unquote(`"` + out + `"`); err != nil || back != s {
