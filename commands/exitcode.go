@@ -50,7 +50,7 @@ var ExitStatus = []struct {
 	{ExOK, "success"},
 	{ExFailure, "an error that fits no other code"},
 	{ExUsage, "bad flags or arguments (a bad flag value, a flag after the arguments), unknown command"},
-	{ExDataErr, "bad input data (an empty password, a message that is empty, not UTF-8 or over 1 MiB), or a contact-list change already in effect (already on the list, on the opposite list)"},
+	{ExDataErr, "bad input data (a password that is empty or holds a line break or NUL, a message that is empty, not UTF-8 or over 1 MiB), or a contact-list change already in effect (already on the list, on the opposite list)"},
 	{ExNoInput, "an input file is missing or unreadable (--password-file, --ca-file, --accounts), or the contact or group to change is not there"},
 	{ExNoUser, "unknown account or contact"},
 	{ExNoHost, "cannot reach the server or Passport"},
