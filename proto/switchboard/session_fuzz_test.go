@@ -15,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 
 	"msn/proto"
+	"msn/proto/internal/engine"
 	"msn/proto/msntest"
 )
 
@@ -71,6 +72,12 @@ func (n *chunkedNotifier) Dial(ctx context.Context, addr string) (net.Conn, erro
 // handler only events within the limits: valid UTF-8 text, bounded
 // invitations.
 func FuzzSwitchboardSession(f *testing.F) {
+	// net.Pipe has no buffer: a goodbye written while the fuzzed server
+	// is still writing its answer waits out the goodbye's bound, which
+	// is therefore short here, so that an input takes milliseconds.
+	goodbye := engine.GoodbyeTimeout
+	engine.GoodbyeTimeout = 20 * time.Millisecond
+	f.Cleanup(func() { engine.GoodbyeTimeout = goodbye })
 	sep := msntest.ChunkSeparator
 	msg := func(from, body string) string {
 		return "MSG " + from + " Alice " + strconv.Itoa(len(body)) + "\r\n" + body
