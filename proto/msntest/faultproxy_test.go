@@ -36,12 +36,12 @@ func faultTarget(t *testing.T, chunks ...string) (addr string, got <-chan string
 }
 
 // readAll reads c until it ends or a second passes, and returns what
-// came, how it ended, and how long it took.
-func readAll(c net.Conn) (string, error, time.Duration) {
+// came, how long it took, and how it ended.
+func readAll(c net.Conn) (string, time.Duration, error) {
 	start := time.Now()
 	_ = c.SetReadDeadline(start.Add(time.Second))
 	b, err := io.ReadAll(c)
-	return string(b), err, time.Since(start)
+	return string(b), time.Since(start), err
 }
 
 func TestFaultProxy(t *testing.T) {
@@ -112,7 +112,7 @@ func TestFaultProxy(t *testing.T) {
 			if tc.ending == "eof" { // a stall must not be ended by the target
 				c.(*net.TCPConn).CloseWrite()
 			}
-			b, err, took := readAll(c)
+			b, took, err := readAll(c)
 			if b != tc.client {
 				t.Errorf("client got %q, want %q", b, tc.client)
 			}
