@@ -215,7 +215,7 @@ func (p *pump) recover(err error, text *string) error {
 		// the switchboard is left as it is, and closed with the session.
 		return fmt.Errorf("no acknowledgement within --timeout %s: %w", p.cv.env.opts.Timeout, err)
 	}
-	p.cv.caller.Leave()
+	p.cv.caller.Leave(p.deadline()) // the lines' wait bounds the goodbye too
 	if p.reopens > maxReopen {
 		return fmt.Errorf("send: gave up after reopening the conversation %d times: %w", maxReopen, err)
 	}

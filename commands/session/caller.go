@@ -171,13 +171,18 @@ func (c *Caller) invite(ctx context.Context, sb *switchboard.Switchboard, r stri
 	}
 }
 
-// Leave says goodbye to the switchboard, waiting briefly for the server,
-// and forgets it; the next Open opens another.
-func (c *Caller) Leave() {
+// Leave says goodbye to the switchboard, waiting for the server to hang
+// up for at most GoodbyeWait and never past by (unless by is zero), and
+// forgets it; the next Open opens another.
+func (c *Caller) Leave(by time.Time) {
 	if c.sb == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), GoodbyeWait)
+	end := time.Now().Add(GoodbyeWait)
+	if !by.IsZero() && by.Before(end) {
+		end = by
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), end)
 	defer cancel()
 	_ = c.sb.Leave(ctx)
 	c.sb = nil

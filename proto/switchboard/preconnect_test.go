@@ -1,6 +1,8 @@
 package switchboard
 
 import (
+	"context"
+	"net"
 	"testing"
 
 	"msn/proto"
@@ -8,10 +10,17 @@ import (
 )
 
 // predicting is a notification connection that guesses where the next
-// switchboard is.
+// switchboard is, and reports each address it dials on dialled.
 type predicting struct {
 	*proto.Notification
-	guess string
+	guess   string
+	dialled chan string
+}
+
+// Dial reports addr, then dials it.
+func (p predicting) Dial(ctx context.Context, addr string) (net.Conn, error) {
+	p.dialled <- addr
+	return p.Notification.Dial(ctx, addr)
 }
 
 // PredictSwitchboard returns the guess.
@@ -36,13 +45,35 @@ func TestOpenConnectsToThePredictedSwitchboardWhileItWaits(t *testing.T) {
 				d.Add(elsewhere, msntest.Inline(t, "C: EOF\n"))
 			}
 			ctx := msntest.Context(t)
-			sb, err := Open(ctx, predicting{ns, tc.guess}, Options{})
+			dialled := make(chan string, 4) // more than Open ever dials
+			sb, err := Open(ctx, predicting{ns, tc.guess, dialled}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			sb.Close()
+			if tc.unused {
+				// The guess is dialled on a goroutine of its own, which
+				// may start after Open returned.
+				waitDialled(t, dialled, elsewhere)
+			}
 			ns.Logout(ctx)
 			d.Check(t)
 		})
+	}
+}
+
+// waitDialled waits, within a test step, until addr is dialled.
+func waitDialled(t *testing.T, dialled <-chan string, addr string) {
+	t.Helper()
+	ctx := msntest.Context(t)
+	for {
+		select {
+		case a := <-dialled:
+			if a == addr {
+				return
+			}
+		case <-ctx.Done():
+			t.Fatalf("%s was never dialled", addr)
+		}
 	}
 }
