@@ -1,7 +1,6 @@
 package proto
 
 import (
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -57,22 +56,4 @@ func unsafeDisplayRune(r rune) bool {
 		return true
 	}
 	return false
-}
-
-// allocMeter measures the bytes allocated while a row plays (C). Rows do
-// not run in parallel, so the figure is the row's own, give or take the
-// test framework's small change.
-type allocMeter struct{ start uint64 }
-
-func startAllocMeter() allocMeter {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return allocMeter{ms.TotalAlloc}
-}
-
-// bytes returns how much was allocated since the meter started.
-func (m allocMeter) bytes() uint64 {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return ms.TotalAlloc - m.start
 }

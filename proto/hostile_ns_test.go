@@ -67,7 +67,7 @@ func runNSRow(t *testing.T, r nsRow) {
 	s := msntest.Inline(t, text)
 	var debug msntest.SyncBuffer
 	log := &eventLog{}
-	meter := startAllocMeter()
+	meter := msntest.StartAllocMeter()
 	start := time.Now()
 	client, server := net.Pipe()
 	played := make(chan error, 1)
@@ -125,7 +125,7 @@ func runNSRow(t *testing.T, r nsRow) {
 	if bound == 0 {
 		bound = nsRowAlloc
 	}
-	if got := meter.bytes(); got > bound {
+	if got := meter.Bytes(); got > bound {
 		t.Errorf("(C) %d bytes allocated, bound %d", got, bound)
 	}
 	evs := log.all()

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
+	"msn/proto/msntest"
 	"strings"
 	"testing"
 	"time"
@@ -192,8 +192,7 @@ func runFTPRow(t *testing.T, r ftpRow) {
 	if r.opts != nil {
 		opts = *r.opts
 	}
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
+	meter := msntest.StartAllocMeter()
 	start := time.Now()
 	var err error
 	var n int64
@@ -208,7 +207,7 @@ func runFTPRow(t *testing.T, r ftpRow) {
 		n, got, err = receiveFrom(t, r.size, opts, play(r.peer))
 	}
 	took := time.Since(start)
-	runtime.ReadMemStats(&after)
+	allocated := meter.Bytes()
 
 	switch {
 	case r.want == errAnyFailure:
@@ -234,7 +233,7 @@ func runFTPRow(t *testing.T, r ftpRow) {
 	if took > ftpRowBound {
 		t.Errorf("(T) the row took %v", took)
 	}
-	if a := after.TotalAlloc - before.TotalAlloc; a > 8<<20 {
+	if a := allocated; a > 8<<20 {
 		t.Errorf("(C) %d bytes allocated", a)
 	}
 	if err != nil {

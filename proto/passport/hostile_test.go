@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"msn/proto/msntest"
 	"msn/proto/secret"
 )
 
@@ -215,13 +215,11 @@ func runPassportRow(t *testing.T, r passportRow) {
 		ctx, cancel = context.WithTimeout(context.Background(), r.deadline)
 	}
 	defer cancel()
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
+	meter := msntest.StartAllocMeter()
 	start := time.Now()
 	tk, err := c.Login(ctx, "alice@example.com", secret.New(password), challenge)
 	took := time.Since(start)
-	var after runtime.MemStats
-	runtime.ReadMemStats(&after)
+	allocated := meter.Bytes()
 
 	switch {
 	case r.wantAs != nil:
@@ -238,7 +236,7 @@ func runPassportRow(t *testing.T, r passportRow) {
 	if took > bound {
 		t.Errorf("(T) Login took %v, bound %v", took, bound)
 	}
-	if got := after.TotalAlloc - before.TotalAlloc; got > 16<<20 {
+	if got := allocated; got > 16<<20 {
 		t.Errorf("(C) %d bytes allocated", got)
 	}
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -73,7 +72,7 @@ func runSBRow(t *testing.T, r sbRow) {
 		// This side ends the conversation, and says goodbye first.
 		text += "C: OUT\nC: EOF\n"
 	}
-	meter := startMeter()
+	meter := msntest.StartAllocMeter()
 	start := time.Now()
 	sb, rec, done := startSwitchboard(t, text, !r.noBob)
 	ctx, cancel := context.WithTimeout(context.Background(), sbRowBound)
@@ -115,7 +114,7 @@ func runSBRow(t *testing.T, r sbRow) {
 	if bound == 0 {
 		bound = sbRowAlloc
 	}
-	if got := meter.bytes(); got > bound {
+	if got := meter.Bytes(); got > bound {
 		t.Errorf("(C) %d bytes allocated, bound %d", got, bound)
 	}
 	evs := rec.all()
@@ -139,22 +138,6 @@ func runSBRow(t *testing.T, r sbRow) {
 	if r.events != nil {
 		r.events(t, evs)
 	}
-}
-
-// meter measures the bytes allocated while a row plays; rows do not run
-// in parallel.
-type meter struct{ start uint64 }
-
-func startMeter() meter {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return meter{ms.TotalAlloc}
-}
-
-func (m meter) bytes() uint64 {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return ms.TotalAlloc - m.start
 }
 
 // texts returns the texts of the incoming messages among evs, the fence
