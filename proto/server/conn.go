@@ -133,6 +133,7 @@ func (c *conn) writeLoop() {
 		case it := <-c.out:
 			c.s.logWire(c, "S<", it.b)
 			c.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
+			c.s.stats.lineOut(c.role)
 			if _, err := c.nc.Write(it.b); err != nil || it.last {
 				c.shutdown()
 				return
@@ -156,6 +157,7 @@ func (c *conn) serve() {
 		if err != nil {
 			return
 		}
+		c.s.stats.lineIn(c.role)
 		f := strings.Fields(line)
 		c.s.logLine(c, f)
 		if len(f) == 0 {

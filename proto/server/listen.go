@@ -15,6 +15,7 @@ func (s *Server) serveListener(ln net.Listener, r role) {
 			if err != nil {
 				return
 			}
+			nc = s.stats.countConn(nc, kindOf(r))
 			c := s.newConn(nc, r)
 			s.mu.Lock()
 			if s.closed {

@@ -32,7 +32,7 @@ func (s *Server) startHTTPS() {
 		MaxHeaderBytes:    32 << 10,
 		ErrorLog:          log.New(errLog, "", 0),
 	}
-	ln := tls.NewListener(s.httpsLn, s.httpSrv.TLSConfig)
+	ln := tls.NewListener(countedListener{s.httpsLn, &s.stats, kindHTTPS}, s.httpSrv.TLSConfig)
 	h := s.httpSrv
 	s.wg.Add(1)
 	go func() {
@@ -56,6 +56,7 @@ func passportHeaders(w http.ResponseWriter) {
 
 // nexus answers GET /rdr/pprdr.asp with the DALogin address.
 func (s *Server) nexus(w http.ResponseWriter, r *http.Request) {
+	s.stats.nexus.Add(1)
 	s.logf("[https] %s %s", r.Method, r.URL.Path)
 	passportHeaders(w)
 	w.Header().Set("PassportURLs", "DALogin="+s.LoginURL())
@@ -64,6 +65,7 @@ func (s *Server) nexus(w http.ResponseWriter, r *http.Request) {
 
 // login checks the Passport1.4 Authorization header and issues a ticket.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	s.stats.login.Add(1)
 	passportHeaders(w)
 	email, pwd, ok := parsePassportAuth(r.Header.Get("Authorization"))
 	s.mu.Lock()

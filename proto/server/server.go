@@ -73,6 +73,7 @@ type Server struct {
 	httpSrv       *http.Server
 	wg            sync.WaitGroup
 	logMu         sync.Mutex
+	stats         serverStats
 	httpAddr      string
 }
 
