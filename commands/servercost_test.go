@@ -50,7 +50,7 @@ type costWorld struct {
 	lw     *msntest.LatencyWorld
 	policy server.TicketPolicy
 	args   []string
-	rows []costRow
+	rows   []costRow
 }
 
 func newCostWorld(t *testing.T, policy server.TicketPolicy) *costWorld {
@@ -206,8 +206,7 @@ func (w *costWorld) costOfCommands(t *testing.T) {
 	ctx := context.Background()
 	// Dave signs in for the first time, through the dispatch server, with
 	// nothing cached. His connections do not go through the proxies.
-	dave := []string{"msn", "--server", w.srv.DSAddr(), "--nexus", w.nexus, "--ca-file", w.caFile, "--keyring", "file", "--allow-private-servers", "--timeout", w.timeout.String(), "--account", "dave@example.com",
-	}
+	dave := []string{"msn", "--server", w.srv.DSAddr(), "--nexus", w.nexus, "--ca-file", w.caFile, "--keyring", "file", "--allow-private-servers", "--timeout", w.timeout.String(), "--account", "dave@example.com"}
 	w.measure(t, "login, first time, through the dispatch server", costBound{2, 24, 1, true}, sides, func() {
 		w.msnWith(t, dave, "", "login", "--password-file", w.passwordFile("dave@example.com"))
 	})
