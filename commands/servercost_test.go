@@ -205,7 +205,8 @@ func TestServerCost(t *testing.T) {
 func (w *costWorld) costOfCommands(t *testing.T) {
 	ctx := context.Background()
 	// Dave signs in for the first time, through the dispatch server, with
-	// nothing cached. His connections do not go through the proxies.
+	// nothing cached. His dispatch and notification connections do not go
+	// through the proxies, so his round trips are not counted.
 	dave := []string{"msn", "--server", w.srv.DSAddr(), "--nexus", w.nexus, "--ca-file", w.caFile, "--keyring", "file", "--allow-private-servers", "--timeout", w.timeout.String(), "--account", "dave@example.com"}
 	w.measure(t, "login, first time, through the dispatch server", costBound{2, 24, 1, true}, sides, func() {
 		w.msnWith(t, dave, "", "login", "--password-file", w.passwordFile("dave@example.com"))
