@@ -302,7 +302,7 @@ func (w *costWorld) costOfListen(t *testing.T, ctx context.Context) {
 	defer func() { keepAliveInterval = interval }()
 	lctx, stop = context.WithCancel(ctx)
 	_, wait = w.listen(lctx, "bob@example.com", listenOptions{})
-	time.Sleep(100 * time.Millisecond) // past the sign-in's last lines
+	time.Sleep(300 * time.Millisecond) // past the sign-in's last lines
 	before := w.srv.Stats()
 	time.Sleep(500 * time.Millisecond)
 	d := w.srv.Stats().Sub(before)
