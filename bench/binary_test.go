@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"go.uber.org/goleak"
 )
 
 // binDir is the temporary directory of the binaries built for this test
@@ -21,6 +23,8 @@ var (
 	buildErr error
 )
 
+// TestMain runs the tests, removes the binaries they built, and fails
+// the run when goroutines are left over.
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "msn-bench-")
 	if err != nil {
@@ -30,6 +34,12 @@ func TestMain(m *testing.M) {
 	binDir = dir
 	code := m.Run()
 	os.RemoveAll(dir)
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintf(os.Stderr, "goleak: errors on successful test run: %v\n", err)
+			code = 1
+		}
+	}
 	os.Exit(code)
 }
 
