@@ -50,12 +50,12 @@ func interleave(b *testing.B, vs []*variant) {
 func BenchmarkProcessRoundTrips(b *testing.B) {
 	reusable := newProcWorld(b, server.Reusable, oneWayDelay)
 	newContact(b, reusable, oneWayDelay)
-	reusable.signIn(b)
+	reusable.statusPassword(b)
 	reusable.send(b, true)
 
 	single := newProcWorld(b, server.SingleUse, oneWayDelay)
 	newContact(b, single, oneWayDelay)
-	single.signIn(b)
+	single.statusPassword(b)
 	single.sendPassword(b)
 
 	shared := func(policy server.TicketPolicy) *procWorld {

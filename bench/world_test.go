@@ -142,15 +142,6 @@ func (w *procWorld) send(tb testing.TB, withCA bool) {
 	}
 }
 
-// signIn runs msn status as alice with her password, which caches the
-// ticket (unless the server takes it back), the server and the list.
-func (w *procWorld) signIn(tb testing.TB) {
-	tb.Helper()
-	if out := w.msn(tb, true, "status", "--password-file", w.pwFile); !strings.Contains(out, bob) {
-		tb.Fatalf("msn status: no %s in %q", bob, out)
-	}
-}
-
 // hold runs msn up as alice until the end of the test, and returns once
 // its session is served, with the list synced and the presence set.
 func (w *procWorld) hold(tb testing.TB) {
@@ -208,7 +199,9 @@ func settled(path string) bool {
 }
 
 // statusPassword runs msn status as alice with her password file, as a
-// cron job does when the server's tickets serve once.
+// cron job does when the server's tickets serve once; it caches the
+// ticket (which a server of single-use tickets takes back), the server
+// and the list.
 func (w *procWorld) statusPassword(tb testing.TB) {
 	tb.Helper()
 	if out := w.msn(tb, true, "status", "--password-file", w.pwFile); !strings.Contains(out, bob) {
