@@ -38,6 +38,11 @@
 //     proxy had forwarded to the server on the same connection: the server
 //     answers what reached it on that connection.
 //
+// What the server sends on a connection after the client has closed its
+// side of it (the answer to a goodbye the client did not wait for) is
+// not counted: the client has hung up. A client that half-closes and
+// reads on would be counted short; msn does not.
+//
 // The count is the highest round reached. Pipelined commands share a
 // round; each wait for an answer adds one. What a server does for one
 // connection because of another (an invitation to a contact, the

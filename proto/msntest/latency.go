@@ -119,8 +119,8 @@ func (p *LatencyProxy) accept() {
 			p.track(out)
 			var pair sync.WaitGroup
 			pair.Add(2)
-			go func() { defer pair.Done(); p.pump(out, in, rc.fromClient, rc.toServer) }()
-			go func() { defer pair.Done(); p.pump(in, out, rc.fromServer, rc.toClient) }()
+			go func() { defer pair.Done(); p.pump(out, in, rc.fromClient, rc.toServer, rc.hangUp) }()
+			go func() { defer pair.Done(); p.pump(in, out, rc.fromServer, rc.toClient, func() {}) }()
 			pair.Wait()
 		}()
 	}
@@ -135,8 +135,9 @@ type chunk struct {
 
 // pump copies src to dst, delivering each chunk one delay after it was
 // read, in order. stamp gives a chunk its round as it is read; deliver
-// records it just before the chunk is written.
-func (p *LatencyProxy) pump(dst, src net.Conn, stamp func() int, deliver func(int)) {
+// records it just before the chunk is written; ended is called as soon
+// as src has nothing more to send.
+func (p *LatencyProxy) pump(dst, src net.Conn, stamp func() int, deliver func(int), ended func()) {
 	queue := make(chan chunk, 1024)
 	done := make(chan struct{})
 	go func() {
@@ -161,6 +162,7 @@ func (p *LatencyProxy) pump(dst, src net.Conn, stamp func() int, deliver func(in
 			break
 		}
 	}
+	ended()
 	close(queue)
 	<-done
 	if tc, ok := dst.(*net.TCPConn); ok {

@@ -57,6 +57,17 @@ type roundConn struct {
 	gen         int
 	established int // the round the TCP connect completes in
 	sent        int // the round of the latest chunk forwarded to the server
+	hungUp      bool
+}
+
+// hangUp records that the client has closed its side of the connection:
+// what the server sends after that (the answer to a goodbye the client
+// did not wait for) reaches no one waiting, and is not counted.
+func (rc *roundConn) hangUp() {
+	c := rc.clock
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	rc.hungUp = true
 }
 
 // connect registers a connection the client has just opened: the
@@ -109,7 +120,7 @@ func (rc *roundConn) toClient(round int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	rc.adopt()
-	if rc.gen == c.gen {
+	if rc.gen == c.gen && !rc.hungUp {
 		c.seen = max(c.seen, round)
 		c.max = max(c.max, round)
 	}

@@ -1,0 +1,89 @@
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+// binDir is the temporary directory of the binaries built for this test
+// binary; TestMain removes it.
+var binDir string
+
+// build is the one build of msn; built and buildErr are its outcome.
+var (
+	build    sync.Once
+	built    string
+	buildErr error
+)
+
+// TestMain runs the tests, removes the binaries they built, and fails
+// the run when goroutines are left over.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "msn-bench-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintf(os.Stderr, "goleak: errors on successful test run: %v\n", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// msnBinary returns the path of msn built from this module, as a user
+// builds it (CGO_ENABLED=0 go build -trimpath), once per test binary.
+func msnBinary(tb testing.TB) string {
+	tb.Helper()
+	build.Do(func() {
+		root, err := moduleRoot()
+		if err != nil {
+			buildErr = err
+			return
+		}
+		out := filepath.Join(binDir, "msn")
+		cmd := exec.Command("go", "build", "-trimpath", "-o", out, "msn")
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build msn: %v\n%s", err, b)
+			return
+		}
+		built = out
+	})
+	if buildErr != nil {
+		tb.Fatal(buildErr)
+	}
+	return built
+}
+
+// moduleRoot returns the directory of the go.mod above the working
+// directory, which go test sets to the package's directory.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}

@@ -1,0 +1,139 @@
+package bench
+
+import (
+	"testing"
+	"time"
+
+	"msn/proto/server"
+)
+
+// roundTripDelay is the one-way delay of the round-trip tests' proxies.
+// The counts do not depend on it (see msntest); it only keeps each
+// round's deliveries apart from the scheduler's noise. A process
+// starting, and a fresh sign-in's TLS handshake running beside the
+// notification server's answers on a busy machine, make more noise than
+// the 5 ms of the in-process tests allow for: at 10 ms, one run in a few
+// dozen counted one round more.
+const roundTripDelay = 25 * time.Millisecond
+
+// checkRounds fails the test unless what was counted took exactly want
+// round trips. The counts are the README's: one that goes down is a
+// gain to write there, one that goes up a loss to mend.
+func checkRounds(t *testing.T, what string, got, want int) {
+	t.Helper()
+	t.Logf("%s: %d round trips", what, got)
+	if got != want {
+		t.Errorf("%s: %d round trips, want %d", what, got, want)
+	}
+}
+
+// TestProcessStatusRoundTrips counts the round trips of msn status run
+// as a process of its own, with the ticket and the list cached, with and
+// without --ca-file (which costs time, see the README, but no round
+// trip).
+func TestProcessStatusRoundTrips(t *testing.T) {
+	w := newProcWorld(t, server.Reusable, roundTripDelay)
+	w.statusPassword(t)
+	for _, withCA := range []bool{true, false} {
+		w.Settle(t)
+		w.status(t, withCA)
+		checkRounds(t, "msn status, cached"+caSuffix(withCA), w.Rounds(), 3)
+	}
+}
+
+// TestProcessSendRoundTrips counts the round trips of msn send of one
+// message, run as a process of its own, to a contact who is online, with
+// the ticket, the server and the list cached, with and without
+// --ca-file. The contact's join is counted apart, on the contact's own
+// proxies.
+func TestProcessSendRoundTrips(t *testing.T) {
+	w := newProcWorld(t, server.Reusable, roundTripDelay)
+	c := newContact(t, w, roundTripDelay)
+	w.statusPassword(t)
+	w.send(t, true) // caches the switchboard referral's server
+	c.waitFor(t, 1)
+	for i, withCA := range []bool{true, false} {
+		w.Settle(t)
+		c.clock.Reset()
+		w.send(t, withCA)
+		c.waitFor(t, i+2)
+		checkRounds(t, "msn send, cached"+caSuffix(withCA)+" (without the join)", w.Rounds(), 7)
+		checkRounds(t, "the contact's join", c.clock.Rounds(), 2)
+	}
+}
+
+// TestProcessLoginRoundTrips counts the round trips of msn login run as
+// a process of its own: with the cached ticket on a server that accepts
+// it again, and afresh through Passport (login URL cached) on a server
+// whose tickets serve once, as revival servers' do. Each is one more
+// than the sign-in alone (TestLoginRoundTrips in ./proto: 3 and 5):
+// msn login waits for the server's answer to its goodbye.
+func TestProcessLoginRoundTrips(t *testing.T) {
+	t.Run("cached-ticket", func(t *testing.T) {
+		w := newProcWorld(t, server.Reusable, roundTripDelay)
+		w.msn(t, true, "login", "--password-file", w.pwFile)
+		w.Settle(t)
+		w.msn(t, true, "login")
+		checkRounds(t, "msn login, cached ticket", w.Rounds(), 4)
+	})
+	t.Run("fresh-single-use", func(t *testing.T) {
+		w := newProcWorld(t, server.SingleUse, roundTripDelay)
+		w.msn(t, true, "login", "--password-file", w.pwFile)
+		w.Settle(t)
+		w.msn(t, true, "login", "--password-file", w.pwFile)
+		checkRounds(t, "msn login, single-use tickets, login URL cached", w.Rounds(), 6)
+	})
+}
+
+// TestProcessSingleUseRoundTrips counts msn status and msn send as a
+// cron job runs them against a server whose tickets serve once: the
+// cached ticket is spent, so every run signs in afresh through Passport
+// with the password file. msn offers the spent ticket first all the
+// same, and signs in again when the server refuses it: the connect and
+// the pipelined sign-in with the spent ticket are lost, and both
+// commands take 9, against 3 (status) and 7 (send) with a ticket the
+// server accepts again.
+func TestProcessSingleUseRoundTrips(t *testing.T) {
+	w := newProcWorld(t, server.SingleUse, roundTripDelay)
+	c := newContact(t, w, roundTripDelay)
+	w.statusPassword(t)
+	w.Settle(t)
+	w.statusPassword(t)
+	checkRounds(t, "msn status, single-use tickets", w.Rounds(), 9)
+	w.sendPassword(t)
+	c.waitFor(t, 1)
+	w.Settle(t)
+	c.clock.Reset()
+	w.sendPassword(t)
+	c.waitFor(t, 2)
+	checkRounds(t, "msn send, single-use tickets (without the join)", w.Rounds(), 9)
+	checkRounds(t, "the contact's join", c.clock.Rounds(), 2)
+}
+
+// TestProcessSharedRoundTrips counts msn status and msn send run as
+// processes of their own through a session an msn up process holds.
+func TestProcessSharedRoundTrips(t *testing.T) {
+	w := newProcWorld(t, server.Reusable, roundTripDelay)
+	c := newContact(t, w, roundTripDelay)
+	w.hold(t)
+	w.status(t, false) // the first client waits for the holder's list sync
+	w.SettleShared(t)
+	w.status(t, false)
+	checkRounds(t, "msn status through a shared session", w.Rounds(), 0)
+	w.send(t, false) // the holder learns a switchboard referral
+	c.waitFor(t, 1)
+	w.SettleShared(t)
+	c.clock.Reset()
+	w.send(t, false)
+	c.waitFor(t, 2)
+	checkRounds(t, "msn send through a shared session (without the join)", w.Rounds(), 4)
+	checkRounds(t, "the contact's join", c.clock.Rounds(), 2)
+}
+
+// caSuffix names the --ca-file variant of a count.
+func caSuffix(withCA bool) string {
+	if withCA {
+		return ", with --ca-file"
+	}
+	return ", without --ca-file"
+}
