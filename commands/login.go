@@ -95,9 +95,7 @@ func runLogin(ctx context.Context, env *Env, opts loginOptions) error {
 	}
 	defer s.Close()
 	res := s.Result
-	if err := s.NS().Logout(ctx); err != nil {
-		env.Warnf("logout: %v", err)
-	}
+	s.HangUp()
 	acct := store.Account(account, env.opts.Server)
 	if err := env.recordSettings(acct); err != nil {
 		env.Warnf("cannot record the settings: %v", err)
