@@ -3,6 +3,7 @@ package commands
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"path/filepath"
@@ -195,6 +196,18 @@ func naiveSend(nsAddr, ticket string, listVersion int) error {
 	return nil
 }
 
+// benchStall bounds how long BenchmarkSendInteractive waits while the
+// listener receives nothing. A line can be lost after the server
+// acknowledged it: the server drops a recipient who falls 1024 lines
+// behind, with the lines it had queued for them, which a loaded machine
+// can cause. listen then never reaches its count, and the test binary's
+// -timeout does not cover benchmarks, so without this bound the run
+// would wait for ever.
+const benchStall = 10 * time.Second
+
+// errBenchStalled ends a run of BenchmarkSendInteractive that stalled.
+var errBenchStalled = errors.New("no line reached the listener for " + benchStall.String())
+
 // BenchmarkSendInteractive sends 10,000 lines with send -i to a listen
 // on loopback, with up to 32 messages awaiting their acknowledgement and
 // with one at a time, and checks that every line arrived, in order.
@@ -211,19 +224,26 @@ func BenchmarkSendInteractive(b *testing.B) {
 			w := newTestWorld(b, server.Config{})
 			var elapsed time.Duration
 			for i := 0; i < b.N; i++ {
-				ctx, cancel := context.WithCancel(context.Background())
-				out, wait := w.listen(ctx, "bob@example.com", listenOptions{Count: lines})
+				ctx, cancel := context.WithCancelCause(context.Background())
+				out, listenErr, wait := w.listenFull(ctx, "bob@example.com", listenOptions{Count: lines}, false)
+				stopWatch := watchProgress(out, benchStall, cancel)
 				env, _, stderr := w.env("alice@example.com", strings.NewReader(input.String()))
 				start := time.Now()
 				err := runSend(ctx, env, sendOptions{Recipients: []string{"bob@example.com"}, Interactive: true,
 					Window: window, Session: w.session("alice@example.com")})
-				if err == nil {
+				listened := err == nil
+				if listened {
 					err = wait()
 				}
 				elapsed += time.Since(start)
-				cancel()
+				stopWatch()
+				cancel(nil)
+				if !listened {
+					_ = wait() // it ends with ctx
+				}
 				if err != nil {
-					b.Fatalf("%v; %s", err, stderr)
+					b.Fatalf("%v (%v); the listener got %d of %d lines; send: %q; listen: %q",
+						err, context.Cause(ctx), strings.Count(out.String(), "\n"), lines, stderr, listenErr)
 				}
 				if got := out.String(); got != want.String() {
 					b.Fatalf("the listener got %d lines, not every line in order", strings.Count(got, "\n"))
@@ -231,5 +251,35 @@ func BenchmarkSendInteractive(b *testing.B) {
 			}
 			b.ReportMetric(float64(lines*b.N)/elapsed.Seconds(), "msgs/s")
 		})
+	}
+}
+
+// watchProgress cancels with errBenchStalled once out has not grown for
+// stall; the returned function stops watching and waits for the watcher
+// to end.
+func watchProgress(out *msntest.SyncBuffer, stall time.Duration, cancel context.CancelCauseFunc) (stop func()) {
+	done, ended := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(ended)
+		tick := time.NewTicker(stall / 20)
+		defer tick.Stop()
+		size, since := -1, time.Now()
+		for {
+			select {
+			case <-done:
+				return
+			case now := <-tick.C:
+				if n := len(out.String()); n != size {
+					size, since = n, now
+				} else if now.Sub(since) >= stall {
+					cancel(errBenchStalled)
+					return
+				}
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-ended
 	}
 }

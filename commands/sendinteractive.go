@@ -33,6 +33,11 @@ type pump struct {
 	waiting time.Time
 	// seen is the sender's Confirmed when waiting was last set.
 	seen int
+	// ackTimer fires when the acknowledgement of the oldest line in
+	// flight is due (armed), so that a line that fails is noticed while
+	// stdin is idle.
+	ackTimer *time.Timer
+	armed    time.Time
 }
 
 // interactive sends each line of in as it arrives, then waits for every
@@ -72,8 +77,11 @@ func (cv *conversation) interactive(ctx context.Context, in *lineSource) error {
 }
 
 // run is the loop of interactive: the backlog first, then stdin; at the
-// end of stdin, a flush.
+// end of stdin, a flush. While it waits for stdin, it also watches the
+// oldest line in flight, so that its failure (refused, not received, or
+// no acknowledgement in time) is handled at once, not at the next line.
 func (p *pump) run(ctx context.Context, in *lineSource) error {
+	defer p.stopAckTimer()
 	lines := in.lines
 	for {
 		if len(p.backlog) > 0 {
@@ -96,6 +104,7 @@ func (p *pump) run(ctx context.Context, in *lineSource) error {
 			}
 			return in.err
 		}
+		answered, due := p.watch()
 		select {
 		case line, ok := <-lines:
 			if !ok {
@@ -112,6 +121,14 @@ func (p *pump) run(ctx context.Context, in *lineSource) error {
 					return err
 				}
 			}
+		case <-answered:
+			if err := p.check(); err != nil {
+				return err
+			}
+		case <-due:
+			if err := p.check(); err != nil {
+				return err
+			}
 		case <-p.sbDone():
 			if err := p.recover(p.cv.sb().Err(), nil); err != nil {
 				return err
@@ -120,6 +137,48 @@ func (p *pump) run(ctx context.Context, in *lineSource) error {
 			return ctx.Err()
 		}
 	}
+}
+
+// watch returns what run waits for about the oldest line in flight: its
+// answer, and the timer of its acknowledgement's due time; nil channels
+// when no line is in flight.
+func (p *pump) watch() (answered <-chan struct{}, due <-chan time.Time) {
+	if p.sender == nil {
+		return nil, nil
+	}
+	answered, at := p.sender.Next()
+	if at.IsZero() {
+		return nil, nil
+	}
+	if p.ackTimer == nil {
+		p.ackTimer = time.NewTimer(time.Until(at))
+	} else if !at.Equal(p.armed) {
+		p.ackTimer.Reset(time.Until(at))
+	}
+	p.armed = at
+	return answered, p.ackTimer.C
+}
+
+// stopAckTimer stops the timer of watch.
+func (p *pump) stopAckTimer() {
+	if p.ackTimer != nil {
+		p.ackTimer.Stop()
+	}
+}
+
+// check collects the lines the server answered while run waited for
+// stdin; a failure is handled as one found by send.
+func (p *pump) check() error {
+	confirmed := p.sender.Confirmed()
+	err := p.sender.Check(time.Now())
+	if p.sender.Confirmed() > confirmed {
+		p.reopens = 0
+	}
+	p.progress()
+	if err == nil {
+		return nil
+	}
+	return p.recover(err, nil)
 }
 
 // clean makes a line of stdin ready to send: invalid UTF-8 becomes

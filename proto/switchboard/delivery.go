@@ -17,6 +17,8 @@ type Delivery struct {
 	err   error
 	// ackWait bounds Wait; zero means AckTimeout.
 	ackWait time.Duration
+	// sent is when the parts were handed to the connection.
+	sent time.Time
 }
 
 // Wait blocks until the server has acknowledged every part (nil), refused
@@ -29,11 +31,7 @@ func (d *Delivery) Wait(ctx context.Context) error {
 	if d.err != nil {
 		return d.err
 	}
-	wait := d.ackWait
-	if wait <= 0 {
-		wait = AckTimeout
-	}
-	ctx, cancel := context.WithTimeoutCause(ctx, wait, ErrUnconfirmed)
+	ctx, cancel := context.WithTimeoutCause(ctx, d.wait(), ErrUnconfirmed)
 	defer cancel()
 	for _, call := range d.calls {
 		reply, err := call.Wait(ctx)
@@ -59,15 +57,45 @@ func (d *Delivery) settled() bool {
 	if d.err != nil {
 		return true
 	}
+	select {
+	case <-d.next():
+		return true
+	default:
+		return false
+	}
+}
+
+// wait is how long the acknowledgement may take.
+func (d *Delivery) wait() time.Duration {
+	if d.ackWait <= 0 {
+		return AckTimeout
+	}
+	return d.ackWait
+}
+
+// due is when the acknowledgement of every part is due: the wait after
+// the parts were sent.
+func (d *Delivery) due() time.Time { return d.sent.Add(d.wait()) }
+
+// next returns a channel closed once the first unanswered part is
+// answered; a closed one when every part is answered or one failed.
+func (d *Delivery) next() <-chan struct{} {
 	for _, call := range d.calls {
 		select {
 		case <-call.Done():
 			if call.Err != nil || call.Reply.Verb == "NAK" || unreceived(call) != nil {
-				return true
+				return call.Done()
 			}
 		default:
-			return false
+			return call.Done()
 		}
 	}
-	return true
+	return closedChan
 }
+
+// closedChan is a channel that is always closed.
+var closedChan = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"msn/proto"
 	"msn/proto/internal/engine"
@@ -84,7 +85,7 @@ func (sb *Switchboard) Go(ctx context.Context, m *proto.Message) *Delivery {
 	if err != nil {
 		return &Delivery{err: err}
 	}
-	d := &Delivery{calls: []*engine.Call{sb.track(sb.ackedCall(p))}, ackWait: sb.ackWait()}
+	d := &Delivery{calls: []*engine.Call{sb.track(sb.ackedCall(p))}, ackWait: sb.ackWait(), sent: time.Now()}
 	sb.c.Issue(ctx, d.calls)
 	return d
 }
@@ -104,6 +105,7 @@ func (sb *Switchboard) GoText(ctx context.Context, text string, format *TextForm
 	for _, m := range msgs {
 		d.calls = append(d.calls, sb.track(sb.ackedCall(m.Bytes())))
 	}
+	d.sent = time.Now()
 	sb.c.Issue(ctx, d.calls)
 	return d
 }

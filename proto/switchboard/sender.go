@@ -3,6 +3,7 @@ package switchboard
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // errSenderStopped is the error of a Sender after Unconfirmed.
@@ -63,6 +64,39 @@ func (s *Sender) Flush(ctx context.Context) error {
 		if err := s.waitHead(ctx); err != nil {
 			return err
 		}
+	}
+	return s.err
+}
+
+// Next returns, for the oldest text in flight, a channel that is closed
+// when the server answers it (or its next part, for a text sent in
+// several) and the time its acknowledgement is due (when it was sent,
+// plus Options.AckWait); nil and the zero time when no text is in
+// flight or the Sender stopped. With Check, it lets a caller that waits
+// for something else (more input) notice a failure as soon as it
+// happens, instead of at the next Send or Flush.
+func (s *Sender) Next() (answered <-chan struct{}, due time.Time) {
+	if s.err != nil || len(s.inflight) == 0 {
+		return nil, time.Time{}
+	}
+	head := s.inflight[0]
+	return head.next(), head.due()
+}
+
+// Check collects the answered texts at the head of the window without
+// blocking, and returns the error of the first that failed; when the
+// oldest text still in flight is unanswered at now, past its due time,
+// it fails with ErrUnconfirmed. The Sender then stays failed, as after
+// Send.
+func (s *Sender) Check(now time.Time) error {
+	if s.err != nil {
+		return s.err
+	}
+	if err := s.reap(); err != nil {
+		return err
+	}
+	if len(s.inflight) > 0 && !now.Before(s.inflight[0].due()) {
+		s.err = ErrUnconfirmed
 	}
 	return s.err
 }
