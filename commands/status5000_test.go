@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"msn/keyring"
+	"msn/proto/msntest"
 	"msn/proto/server"
 )
 
@@ -82,5 +83,39 @@ func TestStatus5000Contacts(t *testing.T) {
 	}
 	if again != first {
 		t.Errorf("the cached status differs from the first")
+	}
+}
+
+// TestStatusListCutMidStream has the connection cut in the middle of a
+// long list (a proxy closes it at the 300th LST line): msn status fails
+// at once with 75, not after its --timeout of a minute.
+func TestStatusListCutMidStream(t *testing.T) {
+	w := newTestWorld(t, server.Config{Accounts: contactAccounts("alice@example.com", "alicepass", 1000), Policy: server.Reusable})
+	t.Setenv("HOME", w.dir)
+	p, err := msntest.NewFaultProxy(w.nsAddr, msntest.Rule{Fault: msntest.Truncate, Dir: msntest.ServerToClient, On: "LST ", Nth: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	var stdout, stderr msntest.SyncBuffer
+	env := &Env{Stdout: &stdout, Stderr: &stderr, Stdin: strings.NewReader("")}
+	args := []string{"msn", "--server", p.Addr(), "--nexus", w.nexus, "--ca-file", w.caFile, "--keyring", "file",
+		"--timeout", "1m", "-a", "alice@example.com", "status", "--password-file", w.passwordFile("alice@example.com")}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() { done <- Report(&stderr, NewAppWithEnv(env).RunContext(ctx, args)) }()
+	select {
+	case code := <-done:
+		if code != ExTempFail {
+			t.Fatalf("exit %d, want %d: %s", code, ExTempFail, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		cancel()
+		<-done
+		t.Fatal("msn status still waits after the connection was cut")
+	}
+	if p.Fired() != 1 || stdout.String() != "" || !strings.Contains(stderr.String(), "closed") {
+		t.Errorf("fired %d; stdout %q; stderr %q", p.Fired(), stdout.String(), stderr.String())
 	}
 }

@@ -68,7 +68,14 @@ func (t *table) write(w io.Writer) error {
 
 // displayWidth returns the number of terminal columns s takes: two for
 // a wide (CJK) character, none for a combining mark.
-func displayWidth(s string) int { return runewidth.StringWidth(s) }
+func displayWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] >= 0x7f {
+			return runewidth.StringWidth(s)
+		}
+	}
+	return len(s) // printable ASCII: one column each
+}
 
 // showText returns text from a peer or a server ready to print: cut to
 // proto.MaxNameBytes (with "…" when cut) and escaped for display.

@@ -94,7 +94,7 @@ func cachedRead[T any](cache *fileCache[T], path string, limit int64, decode fun
 	if v, ok := cache.get(path, fi); ok {
 		return v, nil
 	}
-	data, err := readBounded(f, path, limit)
+	data, err := readBounded(f, path, limit, fi.Size())
 	if err != nil {
 		return zero, err
 	}
