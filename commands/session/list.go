@@ -46,8 +46,8 @@ func cachedList(st keyring.State) *proto.ContactList {
 	if st.ListVersion <= 0 || len(st.List) == 0 {
 		return nil
 	}
-	cl := proto.NewContactList()
-	if json.Unmarshal(st.List, cl) != nil || cl.Version != st.ListVersion {
+	cl, err := decodeListCache(st.List)
+	if err != nil || cl.Version != st.ListVersion {
 		return nil
 	}
 	return cl
@@ -185,7 +185,7 @@ func (l *contactList) save() {
 		l.mu.Unlock()
 		return
 	}
-	data, err := json.Marshal(l.list)
+	data, err := encodeListCache(l.list)
 	version := l.list.Version
 	l.dirty = false
 	l.mu.Unlock()
