@@ -63,18 +63,28 @@ var errListCache = errors.New("cached contact list is damaged")
 
 // DecodeCachedList reads a contact list as the state directory keeps it,
 // in either form.
-func DecodeCachedList(data []byte) (*proto.ContactList, error) { return decodeListCache(data) }
+func DecodeCachedList(data []byte) (*proto.ContactList, error) {
+	cl, _, err := decodeListCache(data)
+	return cl, err
+}
 
-// decodeListCache reads a cached list in either form.
-func decodeListCache(data []byte) (*proto.ContactList, error) {
+// decodeListCache reads a cached list in either form; older reports the
+// form of older versions.
+func decodeListCache(data []byte) (cl *proto.ContactList, older bool, err error) {
 	var c listCache
 	if err := json.Unmarshal(data, &c); err != nil || c.Format != listCacheFormat {
 		cl := proto.NewContactList()
 		if err := json.Unmarshal(data, cl); err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return cl, nil
+		return cl, true, nil
 	}
+	cl, err = decodeCompact(c)
+	return cl, false, err
+}
+
+// decodeCompact makes the list of a cache in the compact form.
+func decodeCompact(c listCache) (*proto.ContactList, error) {
 	if len(c.Contacts) > proto.MaxContacts || len(c.Groups) > proto.MaxGroups+1 {
 		return nil, errListCache
 	}
@@ -99,19 +109,20 @@ func decodeListCache(data []byte) (*proto.ContactList, error) {
 
 // decodeContact reads one contact's string.
 func decodeContact(row string) (*proto.Contact, error) {
-	f := strings.Split(row, "\t")
-	if len(f) < 4 {
-		return nil, errListCache
-	}
-	email, err1 := unescapeField(f[0])
-	name, err2 := unescapeField(f[1])
-	lists, err3 := strconv.Atoi(f[2])
-	if err1 != nil || err2 != nil || err3 != nil || email == "" || lists < 0 || lists > 15 {
+	fEmail, rest, ok1 := strings.Cut(row, "\t")
+	fName, rest, ok2 := strings.Cut(rest, "\t")
+	fLists, rest, ok3 := strings.Cut(rest, "\t")
+	fGroups, phones, more := strings.Cut(rest, "\t")
+	email, err1 := unescapeField(fEmail)
+	name, err2 := unescapeField(fName)
+	lists, err3 := strconv.Atoi(fLists)
+	if !ok1 || !ok2 || !ok3 || err1 != nil || err2 != nil || err3 != nil || email == "" || lists < 0 || lists > 15 {
 		return nil, errListCache
 	}
 	ct := &proto.Contact{Email: email, Name: name, Lists: proto.List(lists)}
-	if f[3] != "" {
-		for _, g := range strings.Split(f[3], ",") {
+	if fGroups != "" {
+		ct.Groups = make([]int, 0, strings.Count(fGroups, ",")+1)
+		for g := range strings.SplitSeq(fGroups, ",") {
 			id, err := strconv.Atoi(g)
 			if err != nil {
 				return nil, errListCache
@@ -119,7 +130,9 @@ func decodeContact(row string) (*proto.Contact, error) {
 			ct.Groups = append(ct.Groups, id)
 		}
 	}
-	for _, kv := range f[4:] {
+	for more {
+		var kv string
+		kv, phones, more = strings.Cut(phones, "\t")
 		k, v, ok := strings.Cut(kv, "=")
 		k, err1 := unescapeField(k)
 		v, err2 := unescapeField(v)

@@ -25,15 +25,15 @@ func TestListCacheRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := decodeListCache(data)
-	if err != nil || !reflect.DeepEqual(got, cl) {
+	got, older, err := decodeListCache(data)
+	if err != nil || older || !reflect.DeepEqual(got, cl) {
 		t.Fatalf("got %+v %v\nfrom %s", got, err, data)
 	}
 	old, err := json.Marshal(cl)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := decodeListCache(old); err != nil || !reflect.DeepEqual(got, cl) {
+	if got, older, err := decodeListCache(old); err != nil || !older || !reflect.DeepEqual(got, cl) {
 		t.Fatalf("older form: %+v %v", got, err)
 	}
 	for _, bad := range []string{
@@ -44,7 +44,7 @@ func TestListCacheRoundTrip(t *testing.T) {
 		`{"format":2,"version":1,"groups":{"1":null}}`,
 		`{"format":2,"version":1,"contacts":[` + strings.Repeat(`"a@b.c\tA\t1\t",`, proto.MaxContacts) + `"a@b.c\tA\t1\t"]}`,
 	} {
-		if got, err := decodeListCache([]byte(bad)); err == nil {
+		if got, _, err := decodeListCache([]byte(bad)); err == nil {
 			t.Errorf("%.60s: read as %+v", bad, got)
 		}
 	}
