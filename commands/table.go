@@ -3,7 +3,6 @@ package commands
 import (
 	"fmt"
 	"io"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
@@ -47,22 +46,26 @@ func (t *table) write(w io.Writer) error {
 			widths[i] = max(widths[i], displayWidth(c))
 		}
 	}
-	var b strings.Builder
+	var b []byte
 	for _, row := range all {
-		var line strings.Builder
+		start := len(b)
 		for i, c := range row {
 			if i > 0 {
-				line.WriteString("  ")
+				b = append(b, "  "...)
 			}
-			line.WriteString(c)
+			b = append(b, c...)
 			if i < len(row)-1 {
-				line.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)))
+				for range widths[i] - displayWidth(c) {
+					b = append(b, ' ')
+				}
 			}
 		}
-		b.WriteString(strings.TrimRight(line.String(), " "))
-		b.WriteByte('\n')
+		for len(b) > start && b[len(b)-1] == ' ' {
+			b = b[:len(b)-1]
+		}
+		b = append(b, '\n')
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := w.Write(b)
 	return err
 }
 
