@@ -8,13 +8,17 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"msn/proto/server"
 )
+
+// timeCommand reports the peak RSS of the runs (-f %M, in KB); without
+// it none is reported.
+const timeCommand = "/usr/bin/time"
 
 // binWorld is a local server and the msn binary built from this module,
 // run as a process of its own against the server, with its state in a
@@ -40,7 +44,7 @@ func newBinWorld(b *testing.B, accts []server.Account) *binWorld {
 type binRun struct {
 	stdout  string
 	elapsed time.Duration
-	rssKB   int64 // peak resident set size
+	rssKB   int64 // peak resident set size; 0 when unknown
 }
 
 // run runs msn as account with args, failing the benchmark unless it
@@ -49,7 +53,14 @@ func (w *binWorld) run(b *testing.B, account string, args ...string) binRun {
 	b.Helper()
 	all := append([]string{"--server", w.nsAddr, "--nexus", w.nexus, "--ca-file", w.caFile,
 		"--keyring", "file", "--account", account}, args...)
+	// Peak RSS comes from /usr/bin/time, which forks: the rusage of a
+	// process started from this one would count this process's memory
+	// too (Linux keeps the high-water mark across exec).
+	rssFile := filepath.Join(w.dir, "rss")
 	cmd := exec.Command(w.bin, all...)
+	if _, err := os.Stat(timeCommand); err == nil {
+		cmd = exec.Command(timeCommand, append([]string{"-f", "%M", "-o", rssFile, w.bin}, all...)...)
+	}
 	cmd.Env = []string{"HOME=" + w.dir, "XDG_STATE_HOME=" + filepath.Join(w.dir, "state"), "XDG_RUNTIME_DIR=", "PATH=" + os.Getenv("PATH")}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -59,8 +70,8 @@ func (w *binWorld) run(b *testing.B, account string, args ...string) binRun {
 	if err != nil {
 		b.Fatalf("msn %s: %v: %s", strings.Join(args, " "), err, stderr.String())
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.rssKB = ru.Maxrss // kilobytes on Linux
+	if b, err := os.ReadFile(rssFile); err == nil {
+		r.rssKB, _ = strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
 	}
 	return r
 }
