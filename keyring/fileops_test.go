@@ -156,4 +156,12 @@ func TestLegacyListMovesToItsFile(t *testing.T) {
 	if got, err := a.State(); err != nil || got.ListVersion != 4 || string(got.List) != string(st.List) {
 		t.Fatalf("after the move: %+v %v", got, err)
 	}
+
+	// Forgetting the account removes its list files.
+	if removed, err := s.ForgetAccount("a@example.com"); err != nil || len(removed) == 0 {
+		t.Fatalf("forget: %q %v", removed, err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "lists", "*")); len(left) != 0 {
+		t.Fatalf("left after ForgetAccount: %q", left)
+	}
 }
