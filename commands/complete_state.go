@@ -1,8 +1,7 @@
 package commands
 
 import (
-	"encoding/json"
-
+	"msn/commands/session"
 	"msn/keyring"
 	"msn/proto"
 )
@@ -60,8 +59,7 @@ func cachedContactList(snap keyring.Snapshot, account, server string) *proto.Con
 		if len(st.List) == 0 {
 			continue
 		}
-		cl := proto.NewContactList()
-		if json.Unmarshal(st.List, cl) == nil {
+		if cl, err := session.DecodeCachedList(st.List); err == nil {
 			return cl
 		}
 	}

@@ -143,8 +143,9 @@ func runStatus(ctx context.Context, env *Env, o statusOptions) error {
 // presenceRows lists the forward list with the presence seen, sorted by
 // address; contacts not seen are offline.
 func presenceRows(cl *proto.ContactList, seen map[string]session.Seen) []presenceRow {
-	var rows []presenceRow
-	for _, c := range cl.On(proto.ForwardList) {
+	contacts := cl.On(proto.ForwardList)
+	rows := make([]presenceRow, 0, len(contacts))
+	for _, c := range contacts {
 		r := presenceRow{Email: c.Email, Status: proto.StatusOffline, Name: c.Name}
 		if p, ok := seen[strings.ToLower(c.Email)]; ok {
 			r.Status = p.Status

@@ -22,6 +22,9 @@ type statusPrinter struct {
 // listed returns the rows to list: those of the contacts asked about,
 // and only those signed in when online.
 func (p *statusPrinter) listed(rows []presenceRow) []presenceRow {
+	if p.only == nil && !p.online {
+		return rows
+	}
 	var out []presenceRow
 	for _, r := range rows {
 		if p.shows(r.Email) && (!p.online || r.Status != proto.StatusOffline) {

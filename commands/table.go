@@ -3,7 +3,6 @@ package commands
 import (
 	"fmt"
 	"io"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
@@ -47,28 +46,39 @@ func (t *table) write(w io.Writer) error {
 			widths[i] = max(widths[i], displayWidth(c))
 		}
 	}
-	var b strings.Builder
+	var b []byte
 	for _, row := range all {
-		var line strings.Builder
+		start := len(b)
 		for i, c := range row {
 			if i > 0 {
-				line.WriteString("  ")
+				b = append(b, "  "...)
 			}
-			line.WriteString(c)
+			b = append(b, c...)
 			if i < len(row)-1 {
-				line.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)))
+				for range widths[i] - displayWidth(c) {
+					b = append(b, ' ')
+				}
 			}
 		}
-		b.WriteString(strings.TrimRight(line.String(), " "))
-		b.WriteByte('\n')
+		for len(b) > start && b[len(b)-1] == ' ' {
+			b = b[:len(b)-1]
+		}
+		b = append(b, '\n')
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := w.Write(b)
 	return err
 }
 
 // displayWidth returns the number of terminal columns s takes: two for
 // a wide (CJK) character, none for a combining mark.
-func displayWidth(s string) int { return runewidth.StringWidth(s) }
+func displayWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] >= 0x7f {
+			return runewidth.StringWidth(s)
+		}
+	}
+	return len(s) // printable ASCII: one column each
+}
 
 // showText returns text from a peer or a server ready to print: cut to
 // proto.MaxNameBytes (with "…" when cut) and escaped for display.

@@ -34,6 +34,7 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	if _, err = f.Write(data); err != nil {
 		return err
 	}
+	fileOps.syncs.Add(1)
 	if err = f.Sync(); err != nil {
 		return err
 	}
@@ -44,6 +45,7 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	if err = os.Rename(tmp, path); err != nil {
 		return err
 	}
+	fileOps.writes.Add(1)
 	syncDir(dir)
 	return nil
 }
@@ -55,6 +57,7 @@ func syncDir(dir string) {
 	if err != nil {
 		return
 	}
+	fileOps.syncs.Add(1)
 	_ = d.Sync()
 	_ = d.Close()
 }

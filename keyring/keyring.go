@@ -5,8 +5,10 @@
 // Windows Credential Manager, through go-keyring) with a timeout on every
 // call, or, when asked for, to a 0600 file; nothing is ever written in
 // plain text without that explicit choice. The state (server address,
-// Passport URL, contact list and its version) goes to a 0600 JSON file in
-// the XDG state directory.
+// Passport URL, the contact list's version) goes to a 0600 JSON file in
+// the XDG state directory, and each contact list to a 0600 file of its
+// own beside it; each file is read once per process and written only
+// when it changed.
 package keyring
 
 import (

@@ -8,7 +8,8 @@ import (
 // Snapshot is a read-only copy of the state file, taken without opening
 // the keyring: it holds no secrets. Shell completion reads it.
 type Snapshot struct {
-	f stateFile
+	f   stateFile
+	dir string
 }
 
 // Peek reads the state file of stateDir (empty: the default directory)
@@ -26,7 +27,7 @@ func Peek(stateDir string) Snapshot {
 	if aside {
 		return Snapshot{}
 	}
-	return Snapshot{f: f}
+	return Snapshot{f: f, dir: stateDir}
 }
 
 // Default returns the default account, "" when there is none.
@@ -65,7 +66,7 @@ func (s Snapshot) Settings(account string) Settings {
 }
 
 // States returns the states of account, the one on server first when
-// there is one, then the others by server.
+// there is one, then the others by server, each with its contact list.
 func (s Snapshot) States(account, server string) []State {
 	k, err := accountKey(account)
 	if err != nil {
@@ -77,11 +78,20 @@ func (s Snapshot) States(account, server string) []State {
 		switch {
 		case !ok || a != k:
 		case srv == server:
-			first = append(first, st)
+			first = append(first, s.withList(key, st))
 		default:
-			rest = append(rest, st)
+			rest = append(rest, s.withList(key, st))
 		}
 	}
 	sort.Slice(rest, func(i, j int) bool { return rest[i].Server < rest[j].Server })
 	return append(first, rest...)
+}
+
+// withList returns st with the contact list saved for key, unless it
+// has one from the older layout.
+func (s Snapshot) withList(key string, st State) State {
+	if len(st.List) == 0 && s.dir != "" {
+		st.List = readList(s.dir, key)
+	}
+	return st
 }

@@ -75,7 +75,7 @@ func ReadPrivate(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return readBounded(f, path, limit)
+	return readBounded(f, path, limit, 0)
 }
 
 // CheckPrivateDir refuses a directory that holds secrets when it is a

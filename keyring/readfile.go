@@ -1,6 +1,7 @@
 package keyring
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -21,16 +22,19 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return readBounded(f, path, limit)
+	return readBounded(f, path, limit, 0)
 }
 
 // readBounded reads at most limit bytes from f, the file at path, and
-// fails with a tooLargeError when there is more.
-func readBounded(f io.Reader, path string, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+// fails with a tooLargeError when there is more. size, when known, is
+// the file's size: the buffer is made that large at once (within limit).
+func readBounded(f io.Reader, path string, limit, size int64) ([]byte, error) {
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(size, 0), limit)+bytes.MinRead))
+	_, err := buf.ReadFrom(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err
 	}
+	b := buf.Bytes()
 	if int64(len(b)) > limit {
 		return nil, &tooLargeError{path: path, limit: limit}
 	}

@@ -47,12 +47,11 @@ func Recorded(stateDir, account string) (Settings, string, error) {
 // peekStateFile reads the state file without moving a bad one aside;
 // aside reports that it is unreadable.
 func peekStateFile(dir string) (stateFile, bool, error) {
-	data, err := ReadFile(statePathIn(dir), maxStateFile)
+	f, bad, err := stateFileAt(dir)
 	if err != nil {
 		return stateFile{}, false, nil
 	}
-	f, ok := decodeStateFile(data)
-	return f, !ok, nil
+	return f, bad, nil
 }
 
 // SaveSettings records the settings of account.

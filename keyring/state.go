@@ -4,14 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"time"
 )
 
-// maxStateFile bounds state.json (contact lists included).
+// maxStateFile bounds state.json (and each contact list file).
 const maxStateFile = 32 << 20
 
 // State is the non-secret cache of one account on one server.
@@ -61,26 +61,18 @@ func (s *Store) loadState() (stateFile, error) {
 }
 
 // readStateFile reads dir/state.json, moving an oversized or corrupt
-// file aside and returning where it went.
+// file aside and returning where it went. A file this process has read
+// or written before is not read again unless another process replaced
+// it.
 func readStateFile(dir string) (stateFile, string, error) {
+	f, bad, err := stateFileAt(dir)
+	if !bad {
+		return f, "", err
+	}
 	path := statePathIn(dir)
-	empty := stateFile{Settings: map[string]Settings{}, States: map[string]State{}}
-	data, err := ReadFile(path, maxStateFile)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return empty, "", nil
-	case errors.Is(err, ErrFileTooLarge):
-		aside, err := moveAside(path)
-		return empty, aside, err
-	case err != nil:
-		return empty, "", fmt.Errorf("keyring: read state: %w", err)
-	}
-	f, ok := decodeStateFile(data)
-	if !ok {
-		aside, err := moveAside(path)
-		return empty, aside, err
-	}
-	return f, "", nil
+	stateFiles.drop(path)
+	aside, err := moveAside(path)
+	return f, aside, err
 }
 
 // decodeStateFile decodes a state file, moving states of the older
@@ -127,15 +119,15 @@ func (s *Store) saveState(f stateFile) error {
 	if len(data) > maxStateFile {
 		return fmt.Errorf("%w: state larger than %d bytes", errTooLarge, maxStateFile)
 	}
-	if err := writeFileAtomic(s.statePath(), data); err != nil {
+	if err := cachedWrite(&stateFiles, s.statePath(), data, cloneStateFile(f)); err != nil {
 		return fmt.Errorf("keyring: write state: %w", err)
 	}
 	return nil
 }
 
-// update applies fn to the state under the Store's lock and saves it.
-// Other processes may write in between: the last writer wins, and the file
-// is never torn.
+// update applies fn to the state under the Store's lock and saves it when
+// fn changed it. Other processes may write in between: the last writer
+// wins, and the file is never torn.
 func (s *Store) update(fn func(*stateFile)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -143,7 +135,11 @@ func (s *Store) update(fn func(*stateFile)) error {
 	if err != nil {
 		return err
 	}
+	before := cloneStateFile(f)
 	fn(&f)
+	if reflect.DeepEqual(before, f) {
+		return nil
+	}
 	return s.saveState(f)
 }
 
@@ -155,7 +151,8 @@ func (s *Store) view() (stateFile, error) {
 }
 
 // state returns the state of account on server: the zero State when
-// there is none.
+// there is none. Its contact list comes from the list's own file, or,
+// for a state written in the older layout, from the state file.
 func (s *Store) state(account, server string) (State, error) {
 	k, err := accountKey(account)
 	if err != nil {
@@ -165,20 +162,32 @@ func (s *Store) state(account, server string) (State, error) {
 	if err != nil {
 		return State{}, err
 	}
-	return f.States[stateKey(k, server)], nil
+	key := stateKey(k, server)
+	st, ok := f.States[key]
+	if ok && len(st.List) == 0 {
+		st.List = readList(s.dir, key)
+	}
+	return st, nil
 }
 
-// saveAccountState replaces the state of account on server.
+// saveAccountState replaces the state of account on server. The contact
+// list goes to its own file, written only when it changed; state.json is
+// written only when the rest changed.
 func (s *Store) saveAccountState(account, server string, st State) error {
 	k, err := accountKey(account)
 	if err != nil {
 		return err
 	}
-	if len(st.List) > 0 && !json.Valid(st.List) {
-		return errors.New("keyring: state list is not valid json")
-	}
 	st.Server = server
-	return s.update(func(f *stateFile) { f.States[stateKey(k, server)] = st })
+	key := stateKey(k, server)
+	s.mu.Lock()
+	err = saveList(s.dir, key, st.List)
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	st.List = nil
+	return s.update(func(f *stateFile) { f.States[key] = st })
 }
 
 // forget removes the ticket, the password and the state of account on
@@ -192,6 +201,7 @@ func (s *Store) forget(account, server string) error {
 		s.deleteSecret(k, server, "ticket"),
 		s.deleteSecret(k, server, "password"),
 		s.update(func(f *stateFile) { delete(f.States, stateKey(k, server)) }),
+		removeList(listPathIn(s.dir, stateKey(k, server))),
 	)
 }
 
@@ -227,6 +237,9 @@ func (s *Store) ForgetAccount(account string) ([]string, error) {
 			}
 			errs = append(errs, s.deleteSecret(k, server, kind))
 		}
+	}
+	for _, server := range servers[1:] {
+		errs = append(errs, removeList(listPathIn(s.dir, stateKey(k, server))))
 	}
 	errs = append(errs, s.update(func(f *stateFile) {
 		for key := range f.States {

@@ -49,15 +49,27 @@ func TestStateRoundTrip(t *testing.T) {
 	if err := json.Unmarshal(data, &raw); err != nil || raw.Default != "a@example.com" || raw.States["a@example.com "+testServer] == nil {
 		t.Fatalf("state.json = %s", data)
 	}
+	if strings.Contains(string(data), "bob@example.com") {
+		t.Fatalf("the contact list is in state.json: %s", data)
+	}
+	listFile := filepath.Join(dir, "lists", "a@example.com%20"+strings.ReplaceAll(testServer, ":", "%3A")+".json")
+	if b, err := os.ReadFile(listFile); err != nil || string(b) != string(want.List) {
+		t.Fatalf("list file: %q %v", b, err)
+	}
 	assertMode(t, filepath.Join(dir, "state.json"), 0o600)
+	assertMode(t, listFile, 0o600)
 	assertMode(t, dir, 0o700|os.ModeDir)
-	assertOnly(t, dir, "state.json")
+	assertMode(t, filepath.Join(dir, "lists"), 0o700|os.ModeDir)
+	assertOnly(t, dir, "state.json", "lists")
 
 	if err := s.Account("a@example.com", testServer).SaveState(State{List: json.RawMessage(`{`)}); err == nil {
 		t.Fatal("invalid list accepted")
 	}
 	if err := s.Account("a@example.com", testServer).Forget(); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := os.Stat(listFile); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the list file is left after Forget: %v", err)
 	}
 	if st, _ := s.Account("a@example.com", testServer).State(); st.Server != "" || s.DefaultAccount() != "a@example.com" {
 		t.Fatalf("after Forget: %+v default %q", st, s.DefaultAccount())

@@ -205,17 +205,27 @@ func (cl *ContactList) Pending() []*Contact {
 	return cl.filter((*Contact).Pending)
 }
 
-// filter returns the contacts keep accepts, sorted by e-mail address.
+// filter returns the contacts keep accepts, sorted by e-mail address in
+// lower case (lowered once per contact, not at every comparison).
 func (cl *ContactList) filter(keep func(*Contact) bool) []*Contact {
-	var out []*Contact
+	type keyed struct {
+		key string
+		c   *Contact
+	}
+	var kept []keyed
 	for _, c := range cl.ContactMap {
 		if keep(c) {
-			out = append(out, c)
+			kept = append(kept, keyed{strings.ToLower(c.Email), c})
 		}
 	}
-	slices.SortFunc(out, func(a, b *Contact) int {
-		return strings.Compare(strings.ToLower(a.Email), strings.ToLower(b.Email))
-	})
+	if len(kept) == 0 {
+		return nil
+	}
+	slices.SortFunc(kept, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	out := make([]*Contact, len(kept))
+	for i, k := range kept {
+		out[i] = k.c
+	}
 	return out
 }
 

@@ -21,6 +21,7 @@ type contactList struct {
 	cfg    Config
 	acct   keyring.Account
 	cached *proto.ContactList
+	older  bool // cached is in the form of older versions: save it anew
 
 	started bool
 	done    chan struct{} // closed when the sync has ended
@@ -37,20 +38,22 @@ type contactList struct {
 // newContactList returns the list machinery of acct, starting from the
 // list cached in st.
 func newContactList(cfg Config, acct keyring.Account, st keyring.State) *contactList {
-	return &contactList{cfg: cfg, acct: acct, cached: cachedList(st), done: make(chan struct{})}
+	cl, older := cachedList(st)
+	return &contactList{cfg: cfg, acct: acct, cached: cl, older: older, done: make(chan struct{})}
 }
 
 // cachedList decodes the list saved in st, or returns nil when there is
-// none or it does not match its recorded version.
-func cachedList(st keyring.State) *proto.ContactList {
+// none or it does not match its recorded version; older reports a list
+// saved in the form of older versions.
+func cachedList(st keyring.State) (cl *proto.ContactList, older bool) {
 	if st.ListVersion <= 0 || len(st.List) == 0 {
-		return nil
+		return nil, false
 	}
-	cl := proto.NewContactList()
-	if json.Unmarshal(st.List, cl) != nil || cl.Version != st.ListVersion {
-		return nil
+	cl, older, err := decodeListCache(st.List)
+	if err != nil || cl.Version != st.ListVersion {
+		return nil, false
 	}
-	return cl
+	return cl, older
 }
 
 // handler returns the connection's event handler: it records list events
@@ -124,7 +127,7 @@ func (l *contactList) start(ctx context.Context, ns *proto.Notification) {
 			l.err = err
 			return
 		}
-		l.list, l.dirty = cl, cl != l.cached
+		l.list, l.dirty = cl, cl != l.cached || l.older
 		for _, ev := range l.pending {
 			if cl.Apply(ev) {
 				l.dirty = true
@@ -185,7 +188,7 @@ func (l *contactList) save() {
 		l.mu.Unlock()
 		return
 	}
-	data, err := json.Marshal(l.list)
+	data, err := encodeListCache(l.list)
 	version := l.list.Version
 	l.dirty = false
 	l.mu.Unlock()

@@ -17,7 +17,7 @@ func TestCachedList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := cachedList(keyring.State{ListVersion: 7, List: data}); got == nil || got.Contact("bob@example.com") == nil {
+	if got, older := cachedList(keyring.State{ListVersion: 7, List: data}); got == nil || !older || got.Contact("bob@example.com") == nil {
 		t.Errorf("good cache: %+v", got)
 	}
 	for name, st := range map[string]keyring.State{
@@ -26,7 +26,7 @@ func TestCachedList(t *testing.T) {
 		"corrupt":       {ListVersion: 7, List: json.RawMessage(`{"version":"x"}`)},
 		"empty":         {ListVersion: 7},
 	} {
-		if got := cachedList(st); got != nil {
+		if got, _ := cachedList(st); got != nil {
 			t.Errorf("%s: used %+v", name, got)
 		}
 	}

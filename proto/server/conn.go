@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"net"
 	"strconv"
 	"strings"
@@ -10,7 +11,8 @@ import (
 )
 
 const (
-	outQueue     = 1024             // lines queued for one connection before it is dropped
+	outQueue     = 1024             // replies queued for one connection before it is dropped
+	outBytes     = 8 << 20          // bytes queued for one connection before it is dropped
 	writeTimeout = 10 * time.Second // deadline for one write to a client
 	// signInTimeout bounds how long a connection may stay before signing
 	// in (NS), joining a conversation (SB) or being referred (DS), so that
@@ -44,8 +46,9 @@ type handler interface {
 }
 
 type outItem struct {
-	b    []byte
-	last bool
+	b     []byte
+	last  bool
+	lines bool // b is whole lines, each logged
 }
 
 // conn is one client TCP connection: a reader goroutine (serve) and a writer
@@ -60,7 +63,8 @@ type conn struct {
 	done    chan struct{}
 	wdone   chan struct{}
 	once    sync.Once
-	closing atomic.Bool // the last line is queued; nothing more is sent
+	closing atomic.Bool  // the last line is queued; nothing more is sent
+	queued  atomic.Int64 // bytes queued and not yet written
 }
 
 func (s *Server) newConn(nc net.Conn, r role) *conn {
@@ -88,6 +92,14 @@ func (c *conn) send(line string) bool {
 	return c.enqueue(outItem{b: []byte(line + "\r\n")})
 }
 
+// sendLines queues lines, each ending in CRLF, as one reply: however
+// many there are, they take one place in the queue (and their bytes), so
+// that a long contact list is not mistaken for a client that does not
+// read.
+func (c *conn) sendLines(lines []byte) bool {
+	return c.enqueue(outItem{b: lines, lines: true})
+}
+
 // sendPayload queues a line followed by its payload.
 func (c *conn) sendPayload(line string, payload []byte) bool {
 	b := make([]byte, 0, len(line)+2+len(payload))
@@ -107,14 +119,23 @@ func (c *conn) enqueue(it outItem) bool {
 	if it.last {
 		c.closing.Store(true)
 	}
+	if c.queued.Add(int64(len(it.b))) > outBytes {
+		c.drop()
+		return false
+	}
 	select {
 	case c.out <- it:
 		return true
 	default:
-		c.closing.Store(true)
-		c.shutdown()
+		c.drop()
 		return false
 	}
+}
+
+// drop closes a connection whose queue is full: its client does not read.
+func (c *conn) drop() {
+	c.closing.Store(true)
+	c.shutdown()
 }
 
 // shutdown closes the socket and stops the writer; it is idempotent.
@@ -131,16 +152,65 @@ func (c *conn) writeLoop() {
 	for {
 		select {
 		case it := <-c.out:
-			c.s.logWire(c, "S<", it.b)
-			c.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
-			c.s.stats.lineOut(c.role)
-			if _, err := c.nc.Write(it.b); err != nil || it.last {
+			c.logItem(it)
+			c.s.stats.linesOut(c.role, it.lineCount())
+			err := c.write(it.b)
+			c.queued.Add(-int64(len(it.b)))
+			if err != nil || it.last {
 				c.shutdown()
 				return
 			}
 		case <-c.done:
 			return
 		}
+	}
+}
+
+// writeChunk is the most written at once under one write deadline: a
+// long reply goes out at the pace the client reads it, and a client that
+// stops reading is dropped writeTimeout after it stopped.
+const writeChunk = 64 << 10
+
+// write writes b in chunks of at most writeChunk bytes, each within
+// writeTimeout.
+func (c *conn) write(b []byte) error {
+	for len(b) > 0 {
+		n := min(len(b), writeChunk)
+		c.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
+		if _, err := c.nc.Write(b[:n]); err != nil {
+			return err
+		}
+		b = b[n:]
+	}
+	return nil
+}
+
+// lineCount returns how many lines it holds: one for a line with or
+// without its payload, each line for a reply of whole lines.
+func (it outItem) lineCount() int64 {
+	if !it.lines {
+		return 1
+	}
+	return int64(bytes.Count(it.b, []byte("\r\n")))
+}
+
+// logItem writes a queued reply to the wire log: its first line, or
+// every line of a reply made of lines.
+func (c *conn) logItem(it outItem) {
+	if c.s.cfg.Log == nil {
+		return
+	}
+	if !it.lines {
+		c.s.logWire(c, "S<", it.b)
+		return
+	}
+	for rest := it.b; len(rest) > 0; {
+		i := bytes.Index(rest, []byte("\r\n"))
+		if i < 0 {
+			i = len(rest) - 2
+		}
+		c.s.logWire(c, "S<", rest[:i+2])
+		rest = rest[i+2:]
 	}
 }
 

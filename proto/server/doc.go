@@ -11,7 +11,9 @@
 // never at the cost of other users: lines are capped at 16 KiB and payloads
 // at their verb's limit, a malformed line or a payload length that cannot be
 // trusted closes the connection, a client that does not read its replies is
-// dropped when its queue of 1024 lines fills, a connection that has not
+// dropped when its queue fills (1024 replies or 8 MiB; a whole contact list
+// is one reply, however long) or when one write waits 10 seconds, a
+// connection that has not
 // signed in (or joined a conversation) within a minute is closed, and one
 // user's requests hold at most 256 switchboard cookies at a time (XFR SB and
 // CAL beyond that are answered 800).

@@ -131,52 +131,63 @@ func (n *nsConn) syn(trid string, args []string) bool {
 	return true
 }
 
+// replyLines collects the lines of a reply sent in one piece.
+type replyLines []byte
+
+// add appends line and its CRLF.
+func (r *replyLines) add(line string) { *r = append(append(*r, line...), '\r', '\n') }
+
+// syn8 sends the whole list in the MSNP8 form, as one reply.
 func (n *nsConn) syn8(trid string) {
 	u := n.u
+	var r replyLines
 	es := u.sorted(listFL | listAL | listBL | listRL)
-	n.send("SYN " + trid + " " + strconv.Itoa(u.ver) + " " + strconv.Itoa(len(es)) + " " + strconv.Itoa(len(u.groups)))
-	n.send("GTC " + u.gtc)
-	n.send("BLP " + u.blp)
+	r.add("SYN " + trid + " " + strconv.Itoa(u.ver) + " " + strconv.Itoa(len(es)) + " " + strconv.Itoa(len(u.groups)))
+	r.add("GTC " + u.gtc)
+	r.add("BLP " + u.blp)
 	for _, k := range propKeys {
 		if v, ok := u.props[k]; ok {
-			n.send("PRP " + k + " " + v)
+			r.add("PRP " + k + " " + v)
 		}
 	}
 	for _, id := range u.groupIDs() {
-		n.send("LSG " + strconv.Itoa(id) + " " + encodeName(u.groups[id]) + " 0")
+		r.add("LSG " + strconv.Itoa(id) + " " + encodeName(u.groups[id]) + " 0")
 	}
 	for _, e := range es {
 		line := "LST " + e.email + " " + encodeName(e.name) + " " + strconv.Itoa(int(e.lists))
 		if e.lists&listFL != 0 && len(e.groups) > 0 {
 			line += " " + groupField(e.groups)
 		}
-		n.send(line)
+		r.add(line)
 		if e.lists&listFL != 0 {
 			if c := n.s.users[e.email]; c != nil {
 				for _, k := range propKeys {
 					if v, ok := c.props[k]; ok {
-						n.send("BPR " + k + " " + v)
+						r.add("BPR " + k + " " + v)
 					}
 				}
 			}
 		}
 	}
+	n.sendLines(r)
 }
 
+// syn7 sends the whole list in the MSNP7 form, as one reply.
 func (n *nsConn) syn7(trid string) {
 	u := n.u
+	var r replyLines
 	ver := strconv.Itoa(u.ver)
 	pre := trid + " " + ver
-	n.send("SYN " + pre)
+	r.add("SYN " + pre)
 	ids := u.groupIDs()
 	for i, id := range ids {
-		n.send("LSG " + pre + " " + strconv.Itoa(i+1) + " " + strconv.Itoa(len(ids)) + " " +
+		r.add("LSG " + pre + " " + strconv.Itoa(i+1) + " " + strconv.Itoa(len(ids)) + " " +
 			strconv.Itoa(id) + " " + encodeName(u.groups[id]) + " 0")
 	}
 	for _, l := range listOrder {
 		es := u.sorted(listBit[l])
 		if len(es) == 0 {
-			n.send("LST " + trid + " " + l + " " + ver + " 0 0")
+			r.add("LST " + trid + " " + l + " " + ver + " 0 0")
 			continue
 		}
 		for i, e := range es {
@@ -185,21 +196,22 @@ func (n *nsConn) syn7(trid string) {
 			if l == "FL" && len(e.groups) > 0 {
 				line += " " + groupField(e.groups)
 			}
-			n.send(line)
+			r.add(line)
 			if c := n.s.users[e.email]; l == "FL" && c != nil {
 				for _, k := range propKeys {
 					if v, ok := c.props[k]; ok {
-						n.send("BPR " + ver + " " + e.email + " " + k + " " + v)
+						r.add("BPR " + ver + " " + e.email + " " + k + " " + v)
 					}
 				}
 			}
 		}
 	}
-	n.send("GTC " + pre + " " + u.gtc)
-	n.send("BLP " + pre + " " + u.blp)
+	r.add("GTC " + pre + " " + u.gtc)
+	r.add("BLP " + pre + " " + u.blp)
 	for _, k := range propKeys {
 		if v, ok := u.props[k]; ok {
-			n.send("PRP " + pre + " " + k + " " + v)
+			r.add("PRP " + pre + " " + k + " " + v)
 		}
 	}
+	n.sendLines(r)
 }

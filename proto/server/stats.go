@@ -115,9 +115,9 @@ func (k *kindCounters) snapshot() ConnStats {
 // lineIn counts a command line read from a connection of role r.
 func (st *serverStats) lineIn(r role) { st.kinds[kindOf(r)].linesIn.Add(1) }
 
-// lineOut counts a write (a line and its payload) about to go to a
-// connection of role r.
-func (st *serverStats) lineOut(r role) { st.kinds[kindOf(r)].linesOut.Add(1) }
+// linesOut counts n lines (a line with its payload counts one) about
+// to go to a connection of role r.
+func (st *serverStats) linesOut(r role, n int64) { st.kinds[kindOf(r)].linesOut.Add(n) }
 
 // countConn returns nc counting its bytes, as a connection of kind k just
 // accepted.

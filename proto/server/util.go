@@ -51,7 +51,11 @@ func newSessionID() string {
 
 // encodeName percent-encodes spaces, '%', control and non-ASCII bytes.
 func encodeName(s string) string {
+	if !strings.ContainsFunc(s, nameEscaped) {
+		return s
+	}
 	var b strings.Builder
+	b.Grow(len(s) + 16)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c <= ' ' || c >= 0x7f || c == '%' {
@@ -62,6 +66,10 @@ func encodeName(s string) string {
 	}
 	return b.String()
 }
+
+// nameEscaped reports whether encodeName escapes r (any rune beyond
+// ASCII is escaped byte by byte).
+func nameEscaped(r rune) bool { return r <= ' ' || r >= 0x7f || r == '%' }
 
 // decodeName percent-decodes a name from the wire and checks it.
 func decodeName(s string) (string, bool) {
