@@ -197,12 +197,12 @@ func naiveSend(nsAddr, ticket string, listVersion int) error {
 }
 
 // benchStall bounds how long BenchmarkSendInteractive waits while the
-// listener receives nothing. A line can be lost after the server
-// acknowledged it: the server drops a recipient who falls 1024 lines
-// behind, with the lines it had queued for them, which a loaded machine
-// can cause. listen then never reaches its count, and the test binary's
-// -timeout does not cover benchmarks, so without this bound the run
-// would wait for ever.
+// listener receives nothing. Should a line be lost after the server
+// acknowledged it (a recipient that stops reading for longer than the
+// server's 10 s write bound is dropped with what was queued for it),
+// listen would never reach its count, and the test binary's -timeout
+// does not cover benchmarks: without this bound the run would wait for
+// ever.
 const benchStall = 10 * time.Second
 
 // errBenchStalled ends a run of BenchmarkSendInteractive that stalled.

@@ -65,6 +65,8 @@ type conn struct {
 	once    sync.Once
 	closing atomic.Bool  // the last line is queued; nothing more is sent
 	queued  atomic.Int64 // bytes queued and not yet written
+	room    room         // wakes senders held back by this busy queue
+	heldBy  []*conn      // busy recipients to wait for before reading on; the reader's own
 }
 
 func (s *Server) newConn(nc net.Conn, r role) *conn {
@@ -156,6 +158,7 @@ func (c *conn) writeLoop() {
 			c.s.stats.linesOut(c.role, it.lineCount())
 			err := c.write(it.b)
 			c.queued.Add(-int64(len(it.b)))
+			c.wrote()
 			if err != nil || it.last {
 				c.shutdown()
 				return
@@ -254,6 +257,7 @@ func (c *conn) serve() {
 			guarded = false
 			c.nc.SetReadDeadline(time.Time{})
 		}
+		c.waitForRoom()
 	}
 }
 

@@ -12,9 +12,11 @@
 // at their verb's limit, a malformed line or a payload length that cannot be
 // trusted closes the connection, a client that does not read its replies is
 // dropped when its queue fills (1024 replies or 8 MiB; a whole contact list
-// is one reply, however long) or when one write waits 10 seconds, a
-// connection that has not
-// signed in (or joined a conversation) within a minute is closed, and one
+// is one reply, however long) or when one write waits 10 seconds (a
+// conversation holds a sender back while a recipient's queue is half
+// full, so that a slow reader is not dropped for a fast writer), a
+// connection that has not signed in (or joined a conversation) within a
+// minute is closed, and one
 // user's requests hold at most 256 switchboard cookies at a time (XFR SB and
 // CAL beyond that are answered 800).
 package server

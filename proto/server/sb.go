@@ -160,9 +160,13 @@ func (c *sbConn) msg(trid, ack string, payload []byte) bool {
 	line := "MSG " + c.u.email + " " + encodeName(c.u.name) + " " + strconv.Itoa(len(payload))
 	delivered := true
 	for _, m := range c.sess.members {
-		if m != c && !m.sendPayload(line, payload) {
+		if m == c {
+			continue
+		}
+		if !m.sendPayload(line, payload) {
 			delivered = false
 		}
+		c.holdBackFor(m.conn)
 	}
 	switch {
 	case !delivered && ack != "U":
