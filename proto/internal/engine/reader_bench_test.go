@@ -45,16 +45,18 @@ func codecStream(n int) (stream []byte, payloads int) {
 // BenchmarkCodec reads the same server lines with the engine's Reader
 // (each line parsed into a command and checked, payloads read) and with
 // net/textproto's ReadLine (lines only; a MSG line's payload skipped by
-// its length from the same buffered reader), side by side: every
+// its length from the same buffered reader), and with ReadLine followed
+// by strings.Fields (the least parsing a command needs), side by side: every
 // iteration reads all codecLines lines with each, in turn. It reports,
 // for each, the time and the allocations of one read of all the lines
-// (engine-ns/op, engine-allocs/op, textproto-ns/op, textproto-allocs/op).
+// (engine-ns/op, engine-allocs/op, textproto-ns/op, textproto-allocs/op,
+// textproto+fields-ns/op, textproto+fields-allocs/op).
 func BenchmarkCodec(b *testing.B) {
 	stream, payloads := codecStream(codecLines)
 	variants := []struct {
 		name string
 		read func([]byte) (lines, payloads int, err error)
-	}{{"engine", readEngine}, {"textproto", readTextproto}}
+	}{{"engine", readEngine}, {"textproto", readTextproto}, {"textproto+fields", readTextprotoFields}}
 	elapsed := make([]time.Duration, len(variants))
 	allocs := make([]uint64, len(variants))
 	var before, after runtime.MemStats
@@ -103,6 +105,24 @@ func readEngine(stream []byte) (lines, payloads int, err error) {
 // readTextproto reads stream to its end with textproto's ReadLine,
 // skipping each MSG line's payload by its length.
 func readTextproto(stream []byte) (lines, payloads int, err error) {
+	return readTextprotoEach(stream, func(string) {})
+}
+
+// readTextprotoFields is readTextproto with each line split into its
+// fields.
+func readTextprotoFields(stream []byte) (lines, payloads int, err error) {
+	var fields int
+	lines, payloads, err = readTextprotoEach(stream, func(line string) { fields += len(strings.Fields(line)) })
+	if err == nil && fields < lines {
+		err = fmt.Errorf("%d fields in %d lines", fields, lines)
+	}
+	return lines, payloads, err
+}
+
+// readTextprotoEach reads stream to its end with textproto's ReadLine,
+// calling each for every line and skipping each MSG line's payload by
+// its length.
+func readTextprotoEach(stream []byte, each func(string)) (lines, payloads int, err error) {
 	r := textproto.NewReader(bufio.NewReader(bytes.NewReader(stream)))
 	for {
 		line, err := r.ReadLine()
@@ -113,6 +133,7 @@ func readTextproto(stream []byte) (lines, payloads int, err error) {
 			return lines, payloads, err
 		}
 		lines++
+		each(line)
 		if strings.HasPrefix(line, "MSG ") {
 			n, err := strconv.Atoi(line[strings.LastIndexByte(line, ' ')+1:])
 			if err != nil {
