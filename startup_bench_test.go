@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -33,13 +34,14 @@ type startupRun struct {
 // a hello-world Go program, msn --version from a plain go build, and msn
 // --version, --help and status set from the documented build (no cgo,
 // no urfave/cli documentation writers), each as a new process. It
-// reports each one's wall time per run in milliseconds (NAME-ms) and its
-// ratio to the hello-world program (NAME/hello), and the processor time
-// (user and system) each used per run (NAME-cpu-ms), which other work on
-// a busy machine disturbs less than the wall time. status set runs with a
-// state directory of its own and the file keyring, needs no network,
-// and sets away and busy in turn, so that every run writes the state
-// file (and syncs it to disk).
+// reports, over the iterations, each one's median wall time per run in
+// milliseconds (NAME-ms), its ratio to the hello-world program's
+// (NAME/hello), and its median processor time, user and system
+// (NAME-cpu-ms). Medians, because other work on the machine delays a few
+// runs by far more than start-up takes. status set runs with a state
+// directory of its own and the file keyring, needs no network, and sets
+// away and busy in turn, so that every run writes the state file (and
+// syncs it to disk).
 func BenchmarkStartup(b *testing.B) {
 	dir := b.TempDir()
 	hello := buildHello(b, dir)
@@ -55,8 +57,8 @@ func BenchmarkStartup(b *testing.B) {
 		{name: "help", path: static, args: []string{"--help"}},
 		{name: "status-set", path: static, args: []string{"status", "set", "away"}, odd: []string{"status", "set", "busy"}},
 	}
-	spent := make([]time.Duration, len(runs))
-	cpu := make([]time.Duration, len(runs))
+	wall := make([][]time.Duration, len(runs))
+	cpu := make([][]time.Duration, len(runs))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for j, r := range runs {
@@ -68,19 +70,20 @@ func BenchmarkStartup(b *testing.B) {
 			cmd.Env = env
 			start := time.Now()
 			out, err := cmd.CombinedOutput()
-			spent[j] += time.Since(start)
+			took := time.Since(start)
 			if err != nil {
 				b.Fatalf("%s %s: %v: %s", r.path, strings.Join(args, " "), err, out)
 			}
-			cpu[j] += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+			wall[j] = append(wall[j], took)
+			cpu[j] = append(cpu[j], cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
 		}
 	}
 	b.StopTimer()
 	for j, r := range runs {
-		b.ReportMetric(float64(spent[j].Microseconds())/1000/float64(b.N), r.name+"-ms")
-		b.ReportMetric(float64(cpu[j].Microseconds())/1000/float64(b.N), r.name+"-cpu-ms")
+		b.ReportMetric(milliseconds(median(wall[j])), r.name+"-ms")
+		b.ReportMetric(milliseconds(median(cpu[j])), r.name+"-cpu-ms")
 		if j > 0 {
-			b.ReportMetric(float64(spent[j])/float64(spent[0]), r.name+"/hello")
+			b.ReportMetric(float64(median(wall[j]))/float64(median(wall[0])), r.name+"/hello")
 		}
 	}
 	b.ReportMetric(0, "ns/op")
@@ -113,3 +116,12 @@ func goBuild(b *testing.B, pkgDir, out string, env []string, args ...string) str
 	}
 	return out
 }
+
+// median returns the middle value of ds, reordering ds.
+func median(ds []time.Duration) time.Duration {
+	slices.Sort(ds)
+	return ds[len(ds)/2]
+}
+
+// milliseconds returns d in milliseconds.
+func milliseconds(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
