@@ -13,9 +13,13 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	env := commands.NewEnv()
-	err := commands.NewAppWithEnv(env).RunContext(ctx, os.Args)
+	stop := func() {}
+	env.Interrupt = func(ctx context.Context) context.Context {
+		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+		return ctx
+	}
+	err := commands.NewAppWithEnv(env).RunContext(context.Background(), os.Args)
 	stop()
 	os.Exit(env.Report(err))
 }

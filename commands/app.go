@@ -81,8 +81,8 @@ func globalFlags() []cli.Flag {
 	}
 }
 
-// recordCommandNames makes every command note its full name in env
-// before it runs.
+// recordCommandNames makes every command note its full name in env,
+// and start watching for interrupts, before it runs.
 func recordCommandNames(app *cli.App, env *Env) {
 	var walk func([]*cli.Command)
 	walk = func(cmds []*cli.Command) {
@@ -90,6 +90,7 @@ func recordCommandNames(app *cli.App, env *Env) {
 			before := cmd.Before
 			cmd.Before = func(c *cli.Context) error {
 				env.command, env.cli = c.Command.FullName(), c
+				env.watchInterrupt(c)
 				if before != nil {
 					return before(c)
 				}
@@ -99,4 +100,13 @@ func recordCommandNames(app *cli.App, env *Env) {
 		}
 	}
 	walk(app.Commands)
+}
+
+// watchInterrupt gives c, the first command to run, the context of
+// env.Interrupt; its subcommands inherit it.
+func (e *Env) watchInterrupt(c *cli.Context) {
+	if e.Interrupt == nil {
+		return
+	}
+	e.interruptOnce.Do(func() { c.Context = e.Interrupt(c.Context) })
 }

@@ -1,7 +1,7 @@
 package commands
 
 import (
-	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"unicode"
@@ -36,12 +36,13 @@ func installCompletion(app *cli.App, env *Env) {
 		HideHelp:        true,
 		SkipFlagParsing: true,
 		Action: func(c *cli.Context) error {
+			var out strings.Builder
 			for _, w := range complete(app, env, c.Args().Slice()) {
-				if _, err := fmt.Fprintln(env.Stdout, w); err != nil {
-					return err
-				}
+				out.WriteString(w)
+				out.WriteByte('\n')
 			}
-			return nil
+			_, err := io.WriteString(env.Stdout, out.String())
+			return err
 		},
 	})
 }

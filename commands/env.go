@@ -32,6 +32,14 @@ type Env struct {
 	// prompt on stderr. It is nil when stdin is not a terminal.
 	Prompt func(ctx context.Context, prompt string) (secret.String, error)
 
+	// Interrupt, when set, returns the context commands run with: one
+	// that ends on SIGINT or SIGTERM (main sets it). It is called when a
+	// command is about to run, not at start: watching for signals costs
+	// the process two threads, which msn --version, msn --help and the
+	// completions do not need.
+	Interrupt     func(context.Context) context.Context
+	interruptOnce sync.Once
+
 	opts globalOptions
 
 	storeOnce sync.Once

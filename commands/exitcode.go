@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"os"
@@ -217,10 +216,11 @@ func otherCode(err error) int {
 func Report(w io.Writer, err error) int {
 	r := describe(err)
 	if r.shown {
-		fmt.Fprintf(w, "msn: %s\n", r.Message)
+		msg := "msn: " + r.Message + "\n"
 		if r.Hint != "" {
-			fmt.Fprintf(w, "msn: hint: %s\n", r.Hint)
+			msg += "msn: hint: " + r.Hint + "\n"
 		}
+		_, _ = io.WriteString(w, msg)
 	}
 	return r.Code
 }

@@ -72,9 +72,11 @@ func runStatusSet(ctx context.Context, env *Env, arg string) error {
 		if err != nil {
 			return err
 		}
-		st.Presence = s.String()
-		if err := acct.SaveState(st); err != nil {
-			return fmt.Errorf("status set: %w", err)
+		if st.Presence != s.String() { // the state file is rewritten only for a change
+			st.Presence = s.String()
+			if err := acct.SaveState(st); err != nil {
+				return fmt.Errorf("status set: %w", err)
+			}
 		}
 		bctx, cancel := env.budget(ctx, 0)
 		defer cancel()

@@ -82,12 +82,13 @@ func unknownCommand(parent, name string, cmds []*cli.Command) error {
 	return &codedError{code: ExUsage, err: fmt.Errorf("unknown command %q", escapeDisplay(name)), hint: hint}
 }
 
-var (
-	// undefinedFlag matches the flag package's error for an unknown flag.
-	undefinedFlag = regexp.MustCompile(`^flag provided but not defined: -+(.*)$`)
-	// invalidValue matches the flag package's error for a value it
-	// cannot parse.
-	invalidValue = regexp.MustCompile(`^invalid value "(.*)" for flag -+([^:]*): `)
+// Patterns of the flag package's errors, compiled by usageError when
+// there is an error to read rather than at every start.
+const (
+	// undefinedFlag matches the error for an unknown flag.
+	undefinedFlag = `^flag provided but not defined: -+(.*)$`
+	// invalidValue matches the error for a value the flag cannot parse.
+	invalidValue = `^invalid value "(.*)" for flag -+([^:]*): `
 )
 
 // usageError rewords an error of the flag parser of c's command as one
@@ -102,7 +103,7 @@ func usageError(c *cli.Context, err error, isSubcommand bool) error {
 		command, flags = c.Command.FullName(), c.Command.Flags
 	}
 	hint := "see " + strings.TrimSpace("msn "+command) + " --help"
-	if m := undefinedFlag.FindStringSubmatch(msg); m != nil {
+	if m := regexp.MustCompile(undefinedFlag).FindStringSubmatch(msg); m != nil {
 		flag, _, _ := strings.Cut(m[1], "=")
 		global := closest(flag, flagNames(c.App.Flags))
 		switch {
@@ -115,7 +116,7 @@ func usageError(c *cli.Context, err error, isSubcommand bool) error {
 		}
 		return &codedError{code: ExUsage, err: fmt.Errorf("unknown flag %s", dashed(flag)), hint: hint}
 	}
-	if m := invalidValue.FindStringSubmatch(msg); m != nil {
+	if m := regexp.MustCompile(invalidValue).FindStringSubmatch(msg); m != nil {
 		want := hint
 		if f := findFlag(flags, m[2]); f != nil {
 			want = wantedValue(f)

@@ -66,6 +66,11 @@ type Client struct {
 	// through takeWarm, which hands out a connection Warm opened first.
 	dialTLS func(ctx context.Context, network, addr string) (net.Conn, error)
 
+	// systemRoots returns the system roots that a chain is checked
+	// against when there are extra roots. New sets loadSystemRoots, so
+	// the pool is read on the first such handshake, not before.
+	systemRoots func() (*x509.CertPool, error)
+
 	mu   sync.Mutex
 	warm *warmDial
 }
@@ -76,7 +81,7 @@ func New(nexusURL string, extraRoots *x509.CertPool) *Client {
 	if nexusURL == "" {
 		nexusURL = DefaultNexusURL
 	}
-	c := &Client{NexusURL: nexusURL, Proxy: http.ProxyFromEnvironment}
+	c := &Client{NexusURL: nexusURL, Proxy: http.ProxyFromEnvironment, systemRoots: loadSystemRoots}
 	c.dialTLS = c.dialTLSFunc(extraRoots)
 	tr := &http.Transport{
 		Proxy:                  nil, // the TLS dialer goes through Client.Proxy itself
@@ -101,17 +106,21 @@ func New(nexusURL string, extraRoots *x509.CertPool) *Client {
 // dialFunc opens a TCP connection.
 type dialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
 
+// loadSystemRoots returns a copy of the system certificate pool, read on
+// the first call of the process and remembered, and the error of that
+// read. Reading the pool takes tens of milliseconds, so it waits for a
+// handshake that needs it.
+var loadSystemRoots = sync.OnceValues(x509.SystemCertPool)
+
 // dialTLSFunc returns the transport's TLS dialer. It connects directly,
 // or through the proxy that c.Proxy names for the address (a CONNECT
 // tunnel), then runs the TLS handshake with the login or nexus host.
-// With extra roots the chain is checked against the system roots and
-// then against the extra roots, with the host name of the dialed
-// address; without them the standard crypto/tls verification runs.
+// With extra roots the chain is checked against the system roots (read
+// at the first handshake, an unreadable pool being skipped) and then
+// against the extra roots, with the host name of the dialed address;
+// without them the standard crypto/tls verification runs, which reads
+// the system roots on first use too.
 func (c *Client) dialTLSFunc(extra *x509.CertPool) func(ctx context.Context, network, addr string) (net.Conn, error) {
-	var system *x509.CertPool
-	if extra != nil {
-		system, _ = x509.SystemCertPool()
-	}
 	tlsFor := func(host string) *tls.Config {
 		cfg := &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12, NextProtos: []string{"http/1.1"}}
 		if extra != nil {
@@ -120,6 +129,7 @@ func (c *Client) dialTLSFunc(extra *x509.CertPool) func(ctx context.Context, net
 			// RootCAs pool cannot express without copying the pools.
 			cfg.InsecureSkipVerify = true
 			cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+				system, _ := c.systemRoots()
 				return verifyChain(cs.PeerCertificates, host, system, extra)
 			}
 		}
