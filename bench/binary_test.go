@@ -43,8 +43,13 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// documentedBuild is the build README's "Set up" documents, without the
+// output path: static (no cgo), without urfave/cli's documentation
+// writers.
+var documentedBuild = []string{"build", "-tags", "urfave_cli_no_docs"}
+
 // msnBinary returns the path of msn built from this module, as a user
-// builds it (CGO_ENABLED=0 go build -trimpath), once per test binary.
+// builds it (CGO_ENABLED=0 and documentedBuild), once per test binary.
 func msnBinary(tb testing.TB) string {
 	tb.Helper()
 	build.Do(func() {
@@ -54,7 +59,7 @@ func msnBinary(tb testing.TB) string {
 			return
 		}
 		out := filepath.Join(binDir, "msn")
-		cmd := exec.Command("go", "build", "-trimpath", "-o", out, "msn")
+		cmd := exec.Command("go", append(documentedBuild, "-o", out, ".")...)
 		cmd.Dir = root
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if b, err := cmd.CombinedOutput(); err != nil {
