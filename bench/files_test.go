@@ -31,9 +31,6 @@ import (
 // MSN_BENCH_FILE_MIB changes it.
 const fileBenchMiB = 1024
 
-// plainBufSize is the size of the plain copy's reads and writes.
-const plainBufSize = 256 << 10
-
 // fileStep bounds one transfer of a file benchmark, whatever its size
 // (at 10 MB/s a 1 GiB file takes under two minutes).
 const fileStep = 3 * time.Minute
@@ -56,7 +53,7 @@ const fileStep = 3 * time.Minute
 // disturbs less than the rates (msn's includes its sign-in), and the peak
 // RSS of each msn process (the largest over the iterations).
 //
-//	go test -run '^$' -bench 'FileTransfer$' -benchtime 5x ./bench
+//	go test -run '^$' -bench 'FileTransfer$' -benchtime 8x ./bench
 //	MSN_BENCH_FILE_MIB=64 go test -run '^$' -bench 'FileTransfer$' -benchtime 3x ./bench
 func BenchmarkFileTransfer(b *testing.B) {
 	fw := newFileWorld(b)
@@ -104,9 +101,11 @@ func BenchmarkFileTransfer(b *testing.B) {
 // with stderr in a buffer, so that it draws none. It reports the medians
 // over the iterations of bar/none and of none/none (the second run without
 // the line is the control: its distance from 1 is the machine's noise),
-// each as a rate ratio (above 1: faster than the first run without).
+// each as a rate ratio (above 1: faster than the first run without), and
+// the same medians of sendfile's CPU time (user and system) as a ratio of
+// costs (above 1: dearer than the first run without).
 //
-//	go test -run '^$' -bench 'FileTransferBar' -benchtime 15x ./bench
+//	go test -run '^$' -bench 'FileTransferBar' -benchtime 30x ./bench
 func BenchmarkFileTransferBar(b *testing.B) {
 	fw := newFileWorld(b)
 	master, slave := openPTYForFiles(b)
@@ -117,16 +116,18 @@ func BenchmarkFileTransferBar(b *testing.B) {
 	}()
 	terms := []*os.File{slave, nil, nil} // bar, none, control
 	var total [3]time.Duration
-	var barRatio, controlRatio []float64
+	var barRatio, controlRatio, barCPU, controlCPU []float64
 	for i := 0; b.Loop(); i++ {
-		var took [3]time.Duration
+		var runs [3]msnRun
 		for k := range 3 {
 			j := (i + k) % 3
-			took[j] = fw.msnTransfer(b, terms[j]).took
-			total[j] += took[j]
+			runs[j] = fw.msnTransfer(b, terms[j])
+			total[j] += runs[j].took
 		}
-		barRatio = append(barRatio, took[1].Seconds()/took[0].Seconds())
-		controlRatio = append(controlRatio, took[1].Seconds()/took[2].Seconds())
+		barRatio = append(barRatio, runs[1].took.Seconds()/runs[0].took.Seconds())
+		controlRatio = append(controlRatio, runs[1].took.Seconds()/runs[2].took.Seconds())
+		barCPU = append(barCPU, runs[0].sendCPU.Seconds()/runs[1].sendCPU.Seconds())
+		controlCPU = append(controlCPU, runs[2].sendCPU.Seconds()/runs[1].sendCPU.Seconds())
 	}
 	slave.Close()
 	master.Close()
@@ -137,6 +138,8 @@ func BenchmarkFileTransferBar(b *testing.B) {
 	b.ReportMetric(fw.rate(total[1], b.N), "none-MB/s")
 	b.ReportMetric(medianOf(barRatio), "bar/none")
 	b.ReportMetric(medianOf(controlRatio), "control/none")
+	b.ReportMetric(medianOf(barCPU), "bar/none-sendfile-CPU")
+	b.ReportMetric(medianOf(controlCPU), "control/none-sendfile-CPU")
 	b.ReportMetric(0, "ns/op")
 }
 
