@@ -112,7 +112,9 @@ func (r *fileReceiver) fetch(ctx context.Context, sb *switchboard.Switchboard, i
 		res.path = path
 		return err
 	}
-	if _, err := msnftp.Receive(ctx, conn, t, got.Writer(dst), r.opts.transfer(commit)); err != nil && res.path == "" {
+	opts := r.opts.transfer(commit)
+	opts.Progress = got.Add
+	if _, err := msnftp.Receive(ctx, conn, t, dst, opts); err != nil && res.path == "" {
 		// After a commit the file is complete and synced under its
 		// name; only the sender's confirmation may have been lost.
 		return transferFailure("recvfile", inv.From, err)

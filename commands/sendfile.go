@@ -236,7 +236,9 @@ func (s *fileSend) transfer(ctx context.Context, o *switchboard.Offer, ln *net.T
 	}()
 	done := s.env.showProgress(s.name, s.size, &s.sent)
 	t := msnftp.Transfer{Handle: s.opts.To, Cookie: cookie, Size: s.size}
-	err = msnftp.Send(tctx, ln, t, s.sent.Reader(s.file), s.opts.deadlines)
+	opts := s.opts.deadlines
+	opts.Progress = s.sent.Add
+	err = msnftp.Send(tctx, ln, t, s.file, opts)
 	done()
 	stop(nil)
 	<-watched

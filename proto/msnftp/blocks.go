@@ -78,10 +78,11 @@ func (e *localError) Unwrap() error { return e.err }
 // gather collects block payloads into one buffer and writes it to dst in
 // large chunks.
 type gather struct {
-	dst     io.Writer
-	buf     []byte
-	off     int
-	written int64
+	dst      io.Writer
+	buf      []byte
+	off      int
+	written  int64
+	progress func(int64) // Options.Progress, or nil
 }
 
 func newGather(dst io.Writer) *gather {
@@ -119,6 +120,9 @@ func (w *gather) flush() error {
 	n, err := w.dst.Write(w.buf[:w.off])
 	n = min(max(n, 0), w.off)
 	w.written += int64(n)
+	if n > 0 && w.progress != nil {
+		w.progress(int64(n))
+	}
 	if err == nil && n < w.off {
 		err = io.ErrShortWrite
 	}
@@ -135,29 +139,40 @@ func (w *gather) flush() error {
 // the destination. It never takes a byte past size. The caller flushes w.
 func readBlocks(br *bufio.Reader, size int64, w *gather) error {
 	for left := size; left > 0; {
-		b, err := br.Peek(1)
+		n, err := nextBlock(br, size, left)
 		if err != nil {
 			return err
-		}
-		if b[0] != 0 {
-			return failf(ErrCancelled, "the sender cancelled after %d of %d bytes", size-left, size)
-		}
-		h, err := br.Peek(hdrLen)
-		if err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			return err
-		}
-		n := int64(h[1]) | int64(h[2])<<8
-		if n > left {
-			return overrunf("a block of %d bytes with %d of %d bytes left", n, left, size)
 		}
 		br.Discard(hdrLen)
-		if err := w.take(br, int(n)); err != nil {
+		if err := w.take(br, n); err != nil {
 			return err
 		}
-		left -= n
+		left -= int64(n)
 	}
 	return nil
+}
+
+// nextBlock checks the header of the next block without taking it: a
+// cancel header is ErrCancelled, a block longer than left is ErrOverrun.
+// It returns the block's length.
+func nextBlock(br *bufio.Reader, size, left int64) (int, error) {
+	b, err := br.Peek(1)
+	if err != nil {
+		return 0, err
+	}
+	if b[0] != 0 {
+		return 0, failf(ErrCancelled, "the sender cancelled after %d of %d bytes", size-left, size)
+	}
+	h, err := br.Peek(hdrLen)
+	if err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return 0, err
+	}
+	n := int64(h[1]) | int64(h[2])<<8
+	if n > left {
+		return 0, overrunf("a block of %d bytes with %d of %d bytes left", n, left, size)
+	}
+	return int(n), nil
 }

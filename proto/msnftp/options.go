@@ -87,6 +87,10 @@ type Options struct {
 	// the receiver sends CCL (or BYE ByeOutOfSpace if the error is
 	// syscall.ENOSPC) and returns its error.
 	Commit func() error
+	// Progress, when set, is called on the transfer's goroutine with each
+	// number of data bytes the sender has written to the connection or
+	// the receiver to the destination (a progress line counts them).
+	Progress func(n int64)
 }
 
 // withDefaults fills in the zero fields.

@@ -101,6 +101,7 @@ func (r *receiver) receive(dst io.Writer) (int64, error) {
 	g := r.g
 	g.beginData()
 	w := newGather(dst)
+	w.progress = g.opts.Progress
 	err := readBlocks(r.br, r.t.Size, w)
 	if ferr := w.flush(); err == nil {
 		err = ferr

@@ -121,6 +121,7 @@ func TestReceiveAuthRejected(t *testing.T) {
 	}
 }
 
+// TestReceiveBlocks runs each stream into a buffer and into a file.
 func TestReceiveBlocks(t *testing.T) {
 	abc := []byte("abcdefghij")
 	big := pattern(70000)
@@ -146,29 +147,34 @@ func TestReceiveBlocks(t *testing.T) {
 		{"odd cancel header", 10, []byte{0x7f, 0x12, 0x34}, nil, ErrCancelled, ""},
 		{"cancel at once", 10, []byte{1}, nil, ErrCancelled, ""},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			n, got, err := receiveFrom(t, tc.fil, fast, func(f *fake) error {
-				if err := f.senderHandshake(fmt.Sprint(tc.fil)); err != nil {
-					return err
+		for _, into := range []struct {
+			name    string
+			receive func(*testing.T, int64, Options, func(*fake) error) (int64, []byte, error)
+		}{{"buffer", receiveFrom}, {"file", receiveToFile}} {
+			t.Run(tc.name+"/"+into.name, func(t *testing.T) {
+				n, got, err := into.receive(t, tc.fil, fast, func(f *fake) error {
+					if err := f.senderHandshake(fmt.Sprint(tc.fil)); err != nil {
+						return err
+					}
+					if err := f.write(tc.stream); err != nil {
+						return err
+					}
+					if tc.wantPeer == "" {
+						return nil // close: the receiver sees the end
+					}
+					return f.expectEnd(tc.wantPeer)
+				})
+				if tc.wantErr == nil && err != nil {
+					t.Fatalf("Receive: %v", err)
 				}
-				if err := f.write(tc.stream); err != nil {
-					return err
+				if tc.wantErr != nil {
+					wantErr(t, err, tc.wantErr)
 				}
-				if tc.wantPeer == "" {
-					return nil // close: the receiver sees the end
+				if n != int64(len(tc.want)) || !bytes.Equal(got, tc.want) {
+					t.Errorf("wrote %d bytes %q, want %q", n, got, tc.want)
 				}
-				return f.expectEnd(tc.wantPeer)
 			})
-			if tc.wantErr == nil && err != nil {
-				t.Fatalf("Receive: %v", err)
-			}
-			if tc.wantErr != nil {
-				wantErr(t, err, tc.wantErr)
-			}
-			if n != int64(len(tc.want)) || !bytes.Equal(got, tc.want) {
-				t.Errorf("wrote %d bytes %q, want %q", n, got, tc.want)
-			}
-		})
+		}
 	}
 }
 

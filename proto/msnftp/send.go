@@ -164,7 +164,11 @@ func (s *sender) writeBlocks(src io.Reader) sendOutcome {
 			framed = append(framed, cancelBlock...)
 		}
 		n, werr := s.g.write(framed)
-		out.sent += payloadIn(min(n, data))
+		moved := payloadIn(min(n, data))
+		out.sent += moved
+		if s.g.opts.Progress != nil && moved > 0 {
+			s.g.opts.Progress(moved)
+		}
 		if werr != nil {
 			out.tail, out.err = blockTail(framed[:data], n), werr
 			return out

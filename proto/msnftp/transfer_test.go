@@ -339,7 +339,8 @@ func TestSenderBatchesWrites(t *testing.T) {
 		return f.send("BYE 16777989\r\n")
 	})
 	opts := fast
-	opts.Idle = 5 * time.Second // the checking receiver is slow under -race
+	opts.Idle = 5 * time.Second       // the checking receiver is slow under -race
+	opts.Handshake = 10 * time.Second // and its BYE may come late on a busy machine
 	if err := SendConn(testCtx(t), cc, testTransfer(size), newPattern(size), opts); err != nil {
 		t.Fatal(err)
 	}
