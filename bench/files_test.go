@@ -15,7 +15,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -84,7 +83,7 @@ func BenchmarkFileTransfer(b *testing.B) {
 	b.ReportMetric(fw.rate(plain, b.N), "plain-MB/s")
 	b.ReportMetric(fw.rate(msn, b.N), "msn-MB/s")
 	b.ReportMetric(fw.rate(cmd, b.N), "msn-command-MB/s")
-	b.ReportMetric(medianOf(ratios), "msn/plain")
+	b.ReportMetric(median(ratios), "msn/plain")
 	b.ReportMetric(plainSendCPU.Seconds()/gib, "plain-send-CPU-s/GiB")
 	b.ReportMetric(plainRecvCPU.Seconds()/gib, "plain-recv-CPU-s/GiB")
 	b.ReportMetric(sendCPU.Seconds()/gib, "sendfile-CPU-s/GiB")
@@ -108,7 +107,7 @@ func BenchmarkFileTransfer(b *testing.B) {
 //	go test -run '^$' -bench 'FileTransferBar' -benchtime 30x ./bench
 func BenchmarkFileTransferBar(b *testing.B) {
 	fw := newFileWorld(b)
-	master, slave := openPTYForFiles(b)
+	master, slave := openPTY(b)
 	drained := make(chan int64, 1)
 	go func() { // the terminal's reader; it ends when the terminal closes
 		n, _ := io.Copy(io.Discard, master)
@@ -136,10 +135,10 @@ func BenchmarkFileTransferBar(b *testing.B) {
 	}
 	b.ReportMetric(fw.rate(total[0], b.N), "bar-MB/s")
 	b.ReportMetric(fw.rate(total[1], b.N), "none-MB/s")
-	b.ReportMetric(medianOf(barRatio), "bar/none")
-	b.ReportMetric(medianOf(controlRatio), "control/none")
-	b.ReportMetric(medianOf(barCPU), "bar/none-sendfile-CPU")
-	b.ReportMetric(medianOf(controlCPU), "control/none-sendfile-CPU")
+	b.ReportMetric(median(barRatio), "bar/none")
+	b.ReportMetric(median(controlRatio), "control/none")
+	b.ReportMetric(median(barCPU), "bar/none-sendfile-CPU")
+	b.ReportMetric(median(controlCPU), "control/none-sendfile-CPU")
 	b.ReportMetric(0, "ns/op")
 }
 
@@ -167,8 +166,8 @@ func newFileWorld(b *testing.B) *fileWorld {
 		}
 		size = int64(n) << 20
 	}
-	fw := &fileWorld{dir: fastDirForFiles(b), size: size}
-	fw.msn, fw.plain = buildMSNForFiles(b)
+	fw := &fileWorld{dir: fastDir(b), size: size}
+	fw.msn, fw.plain = msnBinary(b), plainCopyBinary(b)
 	fw.dst = filepath.Join(fw.dir, "in")
 	if err := os.Mkdir(fw.dst, 0o700); err != nil {
 		b.Fatal(err)
@@ -215,22 +214,20 @@ func (fw *fileWorld) rate(d time.Duration, n int) float64 {
 	return float64(fw.size) * float64(n) / d.Seconds() / 1e6
 }
 
-// buildMSNForFiles builds the msn and plaincopy binaries into a
-// temporary directory and returns their paths.
-func buildMSNForFiles(b *testing.B) (msn, plain string) {
+// plainCopyBinary builds bench/plaincopy into the test's temporary
+// directory and returns its path.
+func plainCopyBinary(b *testing.B) string {
 	b.Helper()
-	dir := b.TempDir()
-	cmd := exec.Command("go", "build", "-o", dir+"/", "msn", "msn/bench/plaincopy")
-	cmd.Dir = ".."
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, msg)
+	root, err := moduleRoot()
+	if err != nil {
+		b.Fatal(err)
 	}
-	return filepath.Join(dir, "msn"), filepath.Join(dir, "plaincopy")
+	return goBuild(b, filepath.Join(root, "bench", "plaincopy"), filepath.Join(b.TempDir(), "plaincopy"), nil, "build")
 }
 
-// fastDirForFiles returns a new directory on /dev/shm when there is one,
+// fastDir returns a new directory on /dev/shm when there is one,
 // else in the test's temporary directory; it is removed at the end.
-func fastDirForFiles(b *testing.B) string {
+func fastDir(b *testing.B) string {
 	b.Helper()
 	if st, err := os.Stat("/dev/shm"); err == nil && st.IsDir() {
 		dir, err := os.MkdirTemp("/dev/shm", "msn-bench-files-")
@@ -449,15 +446,9 @@ func (fw *fileWorld) checkAndRemove(b *testing.B, path string) {
 	}
 }
 
-// medianOf returns the median of xs, which it sorts.
-func medianOf(xs []float64) float64 {
-	slices.Sort(xs)
-	return xs[len(xs)/2]
-}
-
-// openPTYForFiles opens a pseudo-terminal of 80 columns and returns its
+// openPTY opens a pseudo-terminal of 80 columns and returns its
 // master and slave sides.
-func openPTYForFiles(b *testing.B) (master, slave *os.File) {
+func openPTY(b *testing.B) (master, slave *os.File) {
 	b.Helper()
 	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
 	if err != nil {

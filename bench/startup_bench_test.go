@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -117,10 +118,10 @@ func goBuild(b *testing.B, pkgDir, out string, env []string, args ...string) str
 	return out
 }
 
-// median returns the middle value of ds, reordering ds.
-func median(ds []time.Duration) time.Duration {
-	slices.Sort(ds)
-	return ds[len(ds)/2]
+// median returns the middle value of xs, reordering xs.
+func median[T cmp.Ordered](xs []T) T {
+	slices.Sort(xs)
+	return xs[len(xs)/2]
 }
 
 // milliseconds returns d in milliseconds.
