@@ -9,10 +9,10 @@ import (
 const (
 	hdrLen      = 3                       // block header: type byte, length (little-endian uint16)
 	blockSpan   = hdrLen + MaxBlock       // one full block on the wire: 2048 bytes
-	batchBlocks = 128                     // blocks per network write
-	batchSize   = batchBlocks * blockSpan // 256 KiB
-	gatherSize  = 256 << 10               // receiver: payload bytes per destination write
-	recvBufSize = 256 << 10               // receiver: read buffer
+	batchBlocks = 512                     // blocks per network write
+	batchSize   = batchBlocks * blockSpan // 1 MiB
+	gatherSize  = 1 << 20                 // receiver: payload bytes per destination write
+	recvBufSize = 1 << 20                 // receiver: read buffer
 	lineBufSize = 8 << 10                 // sender: read buffer (lines only)
 )
 
