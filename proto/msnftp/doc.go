@@ -45,7 +45,7 @@
 //
 // Memory does not grow with the file: the sender reads the source into one
 // reusable batch buffer and the receiver reads through one buffered reader
-// and gathers payloads into one buffer, each a few hundred KiB. A line
+// and gathers payloads into one buffer, each 1 MiB. A line
 // longer than 4 KiB is a protocol error. Every read and write has a
 // deadline (Options.Idle, refreshed on progress), the handshake has an
 // overall bound (Options.Handshake), the data phase a throughput floor
