@@ -31,7 +31,7 @@ func contactAccounts(email, pwd string, n int) []server.Account {
 
 // runIn runs msn in process with the world's global flags and args and
 // returns stdout, failing the test unless it exits 0.
-func (w *testWorld) runIn(t *testing.T, args ...string) string {
+func (w *testWorld) runIn(t testing.TB, args ...string) string {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	env := &Env{Stdout: &stdout, Stderr: &stderr, Stdin: strings.NewReader("")}

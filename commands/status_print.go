@@ -60,6 +60,7 @@ func (p *statusPrinter) snapshot(rows []presenceRow) error {
 		return nil
 	}
 	t := newTable("EMAIL", "STATUS", "NAME")
+	t.grow(len(rows))
 	for _, r := range rows {
 		t.add(r.Email, showStatus(r.Status), r.Name)
 	}

@@ -3,6 +3,7 @@ package commands
 import (
 	"fmt"
 	"io"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
@@ -21,6 +22,9 @@ type table struct {
 // table without a heading line.
 func newTable(header ...string) *table { return &table{header: header} }
 
+// grow makes room for n more rows.
+func (t *table) grow(n int) { t.rows = slices.Grow(t.rows, n) }
+
 // add appends a row; each cell is escaped for display.
 func (t *table) add(cells ...string) {
 	row := make([]string, len(cells))
@@ -30,15 +34,11 @@ func (t *table) add(cells ...string) {
 	t.rows = append(t.rows, row)
 }
 
-// write prints the table on w, two spaces between columns and no
-// trailing blanks.
+// write prints the table on w in one write, two spaces between columns
+// and no trailing blanks.
 func (t *table) write(w io.Writer) error {
-	all := t.rows
-	if t.header != nil {
-		all = append([][]string{t.header}, t.rows...)
-	}
 	var widths []int
-	for _, row := range all {
+	measure := func(row []string) {
 		for i, c := range row {
 			if i == len(widths) {
 				widths = append(widths, 0)
@@ -46,27 +46,43 @@ func (t *table) write(w io.Writer) error {
 			widths[i] = max(widths[i], displayWidth(c))
 		}
 	}
-	var b []byte
-	for _, row := range all {
-		start := len(b)
-		for i, c := range row {
-			if i > 0 {
-				b = append(b, "  "...)
-			}
-			b = append(b, c...)
-			if i < len(row)-1 {
-				for range widths[i] - displayWidth(c) {
-					b = append(b, ' ')
-				}
-			}
-		}
-		for len(b) > start && b[len(b)-1] == ' ' {
-			b = b[:len(b)-1]
-		}
-		b = append(b, '\n')
+	measure(t.header)
+	for _, row := range t.rows {
+		measure(row)
+	}
+	line := len(widths) // the separators and the newline
+	for _, n := range widths {
+		line += n + 1
+	}
+	b := make([]byte, 0, (len(t.rows)+1)*line)
+	if t.header != nil {
+		b = appendRow(b, t.header, widths)
+	}
+	for _, row := range t.rows {
+		b = appendRow(b, row, widths)
 	}
 	_, err := w.Write(b)
 	return err
+}
+
+// appendRow appends row to b, its cells padded to widths.
+func appendRow(b []byte, row []string, widths []int) []byte {
+	start := len(b)
+	for i, c := range row {
+		if i > 0 {
+			b = append(b, "  "...)
+		}
+		b = append(b, c...)
+		if i < len(row)-1 {
+			for range widths[i] - displayWidth(c) {
+				b = append(b, ' ')
+			}
+		}
+	}
+	for len(b) > start && b[len(b)-1] == ' ' {
+		b = b[:len(b)-1]
+	}
+	return append(b, '\n')
 }
 
 // displayWidth returns the number of terminal columns s takes: two for

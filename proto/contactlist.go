@@ -212,7 +212,7 @@ func (cl *ContactList) filter(keep func(*Contact) bool) []*Contact {
 		key string
 		c   *Contact
 	}
-	var kept []keyed
+	kept := make([]keyed, 0, len(cl.ContactMap))
 	for _, c := range cl.ContactMap {
 		if keep(c) {
 			kept = append(kept, keyed{strings.ToLower(c.Email), c})
