@@ -15,7 +15,7 @@ import (
 // Go escape (\n, \x1b, \u202e), so that the text stays on one line and
 // shows what was received. A byte of invalid UTF-8 shows as \xff.
 func Escape(s string) string {
-	if utf8.ValidString(s) && !strings.ContainsFunc(s, NeedsEscape) {
+	if printableASCII(s) || utf8.ValidString(s) && !strings.ContainsFunc(s, NeedsEscape) {
 		return s
 	}
 	var b strings.Builder
@@ -41,6 +41,20 @@ func Escape(s string) string {
 // joiner U+2060, the byte-order mark U+FEFF) and the line and paragraph
 // separators U+2028 and U+2029.
 func NeedsEscape(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r < ' ' || r == 0x7f
+	}
 	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) ||
 		unicode.Is(unicode.Zl, r) || unicode.Is(unicode.Zp, r)
+}
+
+// printableASCII reports whether s is printable ASCII only, which Escape
+// leaves as it is: the common case, decided without looking up runes.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
