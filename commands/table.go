@@ -16,22 +16,26 @@ import (
 type table struct {
 	header []string
 	rows   [][]string
+	cells  []string // where rows keep their cells, one after another
 }
 
 // newTable returns a table with the given column headings; none gives a
 // table without a heading line.
 func newTable(header ...string) *table { return &table{header: header} }
 
-// grow makes room for n more rows.
-func (t *table) grow(n int) { t.rows = slices.Grow(t.rows, n) }
+// grow makes room for n more rows as wide as the header.
+func (t *table) grow(n int) {
+	t.rows = slices.Grow(t.rows, n)
+	t.cells = slices.Grow(t.cells, n*len(t.header))
+}
 
 // add appends a row; each cell is escaped for display.
 func (t *table) add(cells ...string) {
-	row := make([]string, len(cells))
-	for i, c := range cells {
-		row[i] = showText(c)
+	start := len(t.cells)
+	for _, c := range cells {
+		t.cells = append(t.cells, showText(c))
 	}
-	t.rows = append(t.rows, row)
+	t.rows = append(t.rows, t.cells[start:len(t.cells):len(t.cells)])
 }
 
 // write prints the table on w in one write, two spaces between columns

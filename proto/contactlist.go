@@ -1,6 +1,7 @@
 package proto
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -221,7 +222,7 @@ func (cl *ContactList) filter(keep func(*Contact) bool) []*Contact {
 	if len(kept) == 0 {
 		return nil
 	}
-	slices.SortFunc(kept, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	slices.SortFunc(kept, func(a, b keyed) int { return cmp.Compare(a.key, b.key) })
 	out := make([]*Contact, len(kept))
 	for i, k := range kept {
 		out[i] = k.c

@@ -12,13 +12,20 @@ import (
 	"msn/proto"
 )
 
-// listCacheFormat marks the compact form of a cached contact list.
-const listCacheFormat = 2
+// listCacheFormat marks the form of a cached contact list that this
+// version writes; listJSONFormat, the one before it.
+const (
+	listCacheFormat = 3
+	listJSONFormat  = 2
+)
 
-// listCache is how a contact list is cached: each contact one string of
-// tab-separated fields (address, name, list bits, groups, then phones as
-// KEY=VALUE), each field escaped, so that reading thousands of contacts
-// decodes a list of strings instead of thousands of JSON objects. A
+// listCache is how a contact list is cached, as JSON: what is not a
+// contact, and Lines, one string of a line per contact of tab-separated
+// fields (address, name, list bits, groups, then phones as KEY=VALUE),
+// each field escaped, so that no field holds a tab or a line break.
+// Reading thousands of contacts is then decoding one JSON string and
+// splitting it, its parts becoming the contacts' fields without a copy
+// each. In listJSONFormat the lines were Contacts, a JSON string each; a
 // cache without Format is a proto.ContactList as JSON, as older versions
 // wrote it.
 type listCache struct {
@@ -28,15 +35,16 @@ type listCache struct {
 	NotifyOnAdd string               `json:"notify_on_add,omitempty"`
 	Phones      map[string]string    `json:"phones,omitempty"`
 	Groups      map[int]*proto.Group `json:"groups,omitempty"`
-	Contacts    []string             `json:"contacts,omitempty"`
+	Lines       string               `json:"lines,omitempty"`
+	// Contacts are the lines in listJSONFormat, a JSON string each, and
+	// the contacts as an object without Format.
+	Contacts json.RawMessage `json:"contacts,omitempty"`
 }
 
 // encodeListCache returns cl in the cached form.
 func encodeListCache(cl *proto.ContactList) ([]byte, error) {
-	c := listCache{Format: listCacheFormat, Version: cl.Version, Privacy: cl.Privacy, NotifyOnAdd: cl.NotifyOnAdd,
-		Phones: cl.Phones, Groups: cl.GroupMap}
+	var b strings.Builder
 	for _, ct := range cl.Contacts() {
-		var b strings.Builder
 		b.WriteString(escapeField(ct.Email))
 		b.WriteByte('\t')
 		b.WriteString(escapeField(ct.Name))
@@ -53,9 +61,10 @@ func encodeListCache(cl *proto.ContactList) ([]byte, error) {
 			b.WriteByte('\t')
 			b.WriteString(escapeField(k) + "=" + escapeField(ct.Phones[k]))
 		}
-		c.Contacts = append(c.Contacts, b.String())
+		b.WriteByte('\n')
 	}
-	return json.Marshal(c)
+	return json.Marshal(listCache{Format: listCacheFormat, Version: cl.Version, Privacy: cl.Privacy,
+		NotifyOnAdd: cl.NotifyOnAdd, Phones: cl.Phones, Groups: cl.GroupMap, Lines: b.String()})
 }
 
 // errListCache reports a cached list that cannot be used.
@@ -68,24 +77,52 @@ func DecodeCachedList(data []byte) (*proto.ContactList, error) {
 	return cl, err
 }
 
-// decodeListCache reads a cached list in either form; older reports the
-// form of older versions.
+// decodeListCache reads a cached list in any form; older reports a form
+// of older versions.
 func decodeListCache(data []byte) (cl *proto.ContactList, older bool, err error) {
 	var c listCache
-	if err := json.Unmarshal(data, &c); err != nil || c.Format != listCacheFormat {
-		cl := proto.NewContactList()
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, false, err
+	}
+	var lines []string
+	switch c.Format {
+	case listCacheFormat:
+		if len(c.Contacts) > 0 {
+			return nil, false, errListCache
+		}
+		lines = contactLines(c.Lines)
+	case listJSONFormat:
+		if c.Lines != "" || len(c.Contacts) > 0 && json.Unmarshal(c.Contacts, &lines) != nil {
+			return nil, false, errListCache
+		}
+	case 0:
+		cl = proto.NewContactList()
 		if err := json.Unmarshal(data, cl); err != nil {
 			return nil, false, err
 		}
 		return cl, true, nil
+	default:
+		return nil, false, errListCache
 	}
-	cl, err = decodeCompact(c)
-	return cl, false, err
+	cl, err = decodeCompact(c, lines)
+	return cl, c.Format == listJSONFormat, err
+}
+
+// contactLines splits the contact lines of a cache, each ending in a
+// line break, into lines that share the memory of rows.
+func contactLines(rows string) []string {
+	lines := make([]string, 0, strings.Count(rows, "\n"))
+	for rest := rows; rest != ""; {
+		var line string
+		line, rest, _ = strings.Cut(rest, "\n")
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 // decodeCompact makes the list of a cache in the compact form.
-func decodeCompact(c listCache) (*proto.ContactList, error) {
-	if len(c.Contacts) > proto.MaxContacts || len(c.Groups) > proto.MaxGroups+1 {
+func decodeCompact(c listCache, lines []string) (*proto.ContactList, error) {
+	if len(lines) > proto.MaxContacts || len(c.Groups) > proto.MaxGroups+1 {
 		return nil, errListCache
 	}
 	cl := proto.NewContactList()
@@ -96,9 +133,9 @@ func decodeCompact(c listCache) (*proto.ContactList, error) {
 		}
 		cl.GroupMap[id] = g
 	}
-	cl.ContactMap = make(map[string]*proto.Contact, len(c.Contacts))
-	contacts := make([]proto.Contact, len(c.Contacts)) // one allocation for all
-	for i, row := range c.Contacts {
+	cl.ContactMap = make(map[string]*proto.Contact, len(lines))
+	contacts := make([]proto.Contact, len(lines)) // one allocation for all
+	for i, row := range lines {
 		ct := &contacts[i]
 		if err := decodeContact(row, ct); err != nil {
 			return nil, err

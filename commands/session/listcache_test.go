@@ -36,7 +36,25 @@ func TestListCacheRoundTrip(t *testing.T) {
 	if got, older, err := decodeListCache(old); err != nil || !older || !reflect.DeepEqual(got, cl) {
 		t.Fatalf("older form: %+v %v", got, err)
 	}
+	var c listCache
+	if err := json.Unmarshal(data, &c); err != nil {
+		t.Fatal(err)
+	}
+	c.Format, c.Contacts = listJSONFormat, mustJSON(t, strings.Split(strings.TrimSuffix(c.Lines, "\n"), "\n"))
+	c.Lines = ""
+	jsonForm, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, older, err := decodeListCache(jsonForm); err != nil || !older || !reflect.DeepEqual(got, cl) {
+		t.Fatalf("the form with contact lines in JSON: %+v %v", got, err)
+	}
 	for _, bad := range []string{
+		`{"format":3,"version":1,"lines":"a@b.c\n"}`,
+		`{"format":3,"version":1,"lines":"a@b.c\tA\tx\t\n"}`,
+		`{"format":3,"version":1,"contacts":["a@b.c\tA\t1\t"]}`,
+		`{"format":2,"version":1,"lines":"a@b.c\tA\t1\t\n"}`,
+		`{"format":4,"version":1}`,
 		`{"format":2,"version":1,"contacts":["a@b.c"]}`,
 		`{"format":2,"version":1,"contacts":["a@b.c\tA\tx\t"]}`,
 		`{"format":2,"version":1,"contacts":["a@b.c\tA\t3\tx"]}`,
@@ -48,4 +66,14 @@ func TestListCacheRoundTrip(t *testing.T) {
 			t.Errorf("%.60s: read as %+v", bad, got)
 		}
 	}
+}
+
+// mustJSON returns v as JSON.
+func mustJSON(t *testing.T, v any) json.RawMessage {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
