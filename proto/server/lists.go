@@ -72,7 +72,7 @@ func (u *user) on(email string, mask uint8) bool {
 
 // sorted returns the entries on any list in mask, by address.
 func (u *user) sorted(mask uint8) []*entry {
-	var es []*entry
+	es := make([]*entry, 0, len(u.entries))
 	for _, e := range u.entries {
 		if e.lists&mask != 0 {
 			es = append(es, e)
