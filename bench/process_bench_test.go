@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"msn/proto/msntest/peer"
 	"msn/proto/server"
 )
 
@@ -49,18 +50,18 @@ func interleave(b *testing.B, vs []*variant) {
 // benchmark's process; its join is included in send.
 func BenchmarkProcessRoundTrips(b *testing.B) {
 	reusable := newProcWorld(b, server.Reusable, oneWayDelay)
-	newContact(b, reusable, oneWayDelay)
+	peer.Start(b, reusable.LatencyWorld, bob, "bobpass", oneWayDelay, commandTimeout)
 	reusable.statusPassword(b)
 	reusable.send(b, true)
 
 	single := newProcWorld(b, server.SingleUse, oneWayDelay)
-	newContact(b, single, oneWayDelay)
+	peer.Start(b, single.LatencyWorld, bob, "bobpass", oneWayDelay, commandTimeout)
 	single.statusPassword(b)
 	single.sendPassword(b)
 
 	shared := func(policy server.TicketPolicy) *procWorld {
 		w := newProcWorld(b, policy, oneWayDelay)
-		newContact(b, w, oneWayDelay)
+		peer.Start(b, w.LatencyWorld, bob, "bobpass", oneWayDelay, commandTimeout)
 		w.hold(b)
 		w.status(b, false) // waits for the holder's list sync
 		w.send(b, false)   // the holder learns a switchboard referral

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"msn/proto/msntest/peer"
 	"msn/proto/server"
 )
 
@@ -48,17 +49,17 @@ func TestProcessStatusRoundTrips(t *testing.T) {
 // proxies.
 func TestProcessSendRoundTrips(t *testing.T) {
 	w := newProcWorld(t, server.Reusable, roundTripDelay)
-	c := newContact(t, w, roundTripDelay)
+	c := peer.Start(t, w.LatencyWorld, bob, "bobpass", roundTripDelay, commandTimeout)
 	w.statusPassword(t)
 	w.send(t, true) // caches the switchboard referral's server
-	c.waitFor(t, 1)
+	c.WaitFor(t, 1)
 	for i, withCA := range []bool{true, false} {
 		w.Settle(t)
-		c.clock.Reset()
+		c.Clock.Reset()
 		w.send(t, withCA)
-		c.waitFor(t, i+2)
+		c.WaitFor(t, i+2)
 		checkRounds(t, "msn send, cached"+caSuffix(withCA)+" (without the join)", w.Rounds(), 7)
-		checkRounds(t, "the contact's join", c.clock.Rounds(), 2)
+		checkRounds(t, "the contact's join", c.Clock.Rounds(), 2)
 	}
 }
 
@@ -95,7 +96,7 @@ func TestProcessLoginRoundTrips(t *testing.T) {
 // accepts again.
 func TestProcessSingleUseRoundTrips(t *testing.T) {
 	w := newProcWorld(t, server.SingleUse, roundTripDelay)
-	c := newContact(t, w, roundTripDelay)
+	c := peer.Start(t, w.LatencyWorld, bob, "bobpass", roundTripDelay, commandTimeout)
 	w.statusPassword(t)
 	w.Settle(t)
 	w.statusPassword(t)
@@ -104,33 +105,33 @@ func TestProcessSingleUseRoundTrips(t *testing.T) {
 	w.statusPassword(t)
 	checkRounds(t, "msn status, single-use tickets", w.Rounds(), 5)
 	w.sendPassword(t)
-	c.waitFor(t, 1)
+	c.WaitFor(t, 1)
 	w.Settle(t)
-	c.clock.Reset()
+	c.Clock.Reset()
 	w.sendPassword(t)
-	c.waitFor(t, 2)
+	c.WaitFor(t, 2)
 	checkRounds(t, "msn send, single-use tickets (without the join)", w.Rounds(), 9)
-	checkRounds(t, "the contact's join", c.clock.Rounds(), 2)
+	checkRounds(t, "the contact's join", c.Clock.Rounds(), 2)
 }
 
 // TestProcessSharedRoundTrips counts msn status and msn send run as
 // processes of their own through a session an msn up process holds.
 func TestProcessSharedRoundTrips(t *testing.T) {
 	w := newProcWorld(t, server.Reusable, roundTripDelay)
-	c := newContact(t, w, roundTripDelay)
+	c := peer.Start(t, w.LatencyWorld, bob, "bobpass", roundTripDelay, commandTimeout)
 	w.hold(t)
 	w.status(t, false) // the first client waits for the holder's list sync
 	w.SettleShared(t)
 	w.status(t, false)
 	checkRounds(t, "msn status through a shared session", w.Rounds(), 0)
 	w.send(t, false) // the holder learns a switchboard referral
-	c.waitFor(t, 1)
+	c.WaitFor(t, 1)
 	w.SettleShared(t)
-	c.clock.Reset()
+	c.Clock.Reset()
 	w.send(t, false)
-	c.waitFor(t, 2)
+	c.WaitFor(t, 2)
 	checkRounds(t, "msn send through a shared session (without the join)", w.Rounds(), 4)
-	checkRounds(t, "the contact's join", c.clock.Rounds(), 2)
+	checkRounds(t, "the contact's join", c.Clock.Rounds(), 2)
 }
 
 // caSuffix names the --ca-file variant of a count.

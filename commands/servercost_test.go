@@ -12,6 +12,7 @@ import (
 
 	"msn/proto"
 	"msn/proto/msntest"
+	"msn/proto/msntest/peer"
 	"msn/proto/passport"
 	"msn/proto/secret"
 	"msn/proto/server"
@@ -232,11 +233,11 @@ func (w *costWorld) costOfCommands(t *testing.T) {
 	w.measure(t, "contacts remove", costBound{1, 16, 1, false}, own, func() { w.msn(t, "", "contacts", "remove", "dave@example.com") })
 	one("profile", costBound{1, 14, 1, false}, "profile")
 
-	bob := newRoundTripContact(t, w.testWorld, w.lw)
+	bob := peer.Start(t, w.lw, "bob@example.com", "bobpass", roundTripDelay, roundTripTimeout)
 	texts := 0
 	sent := func(n int) {
 		texts += n
-		bob.waitFor(t, texts)
+		bob.WaitFor(t, texts)
 	}
 	w.msn(t, "", "send", "bob@example.com", "warm")
 	sent(1)
@@ -253,7 +254,7 @@ func (w *costWorld) costOfCommands(t *testing.T) {
 		w.msn(t, "", "notify", "bob@example.com", "--", "true")
 		sent(1)
 	})
-	bob.close()
+	bob.Close()
 	w.quiet(t)
 
 	w.costOfListen(t, ctx)
@@ -349,13 +350,13 @@ func (w *costWorld) costOfShared(t *testing.T) {
 	w.msn(t, "", "status") // the first client waits for the holder's list sync
 	w.measure(t, "status set busy through up", costBound{0, 2, 0, false}, shared, func() { w.msn(t, "", "status", "set", "busy") })
 	w.measure(t, "status through up", costBound{0, 0, 0, false}, shared, func() { w.msn(t, "", "status") })
-	bob := newRoundTripContact(t, w.testWorld, w.lw)
-	defer bob.close()
+	bob := peer.Start(t, w.lw, "bob@example.com", "bobpass", roundTripDelay, roundTripTimeout)
+	defer bob.Close()
 	w.msn(t, "", "send", "bob@example.com", "warm")
-	bob.waitFor(t, 1)
+	bob.WaitFor(t, 1)
 	w.measure(t, "send through up, one message (with the contact's join)", costBound{2, 20, 0, false}, shared, func() {
 		w.msn(t, "", "send", "bob@example.com", "ping")
-		bob.waitFor(t, 2)
+		bob.WaitFor(t, 2)
 	})
 }
 

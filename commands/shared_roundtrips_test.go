@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"msn/commands/session/share"
+	"msn/proto/msntest/peer"
 )
 
 // hold runs msn up as account on its own goroutine, returns once its
@@ -97,21 +98,21 @@ func TestStatusRoundTripsShared(t *testing.T) {
 func TestSendRoundTripsShared(t *testing.T) {
 	w, lw := newLatencyWorld(t, roundTripDelay)
 	w.timeout = roundTripTimeout
-	bob := newRoundTripContact(t, w, lw)
-	defer bob.close()
+	bob := peer.Start(t, lw, "bob@example.com", "bobpass", roundTripDelay, roundTripTimeout)
+	defer bob.Close()
 	w.hold(t, "alice@example.com")
 	if err := sendPing(context.Background(), w); err != nil {
 		t.Fatal(err)
 	}
-	bob.waitFor(t, 1)
+	bob.WaitFor(t, 1)
 	lw.SettleShared(t)
-	bob.clock.Reset()
+	bob.Clock.Reset()
 	if err := sendPing(context.Background(), w); err != nil {
 		t.Fatal(err)
 	}
-	bob.waitFor(t, 2)
+	bob.WaitFor(t, 2)
 	checkRoundTrips(t, "msn send through a shared session, contact online (without the join)", lw.Rounds(), 4)
-	checkRoundTrips(t, "the contact's join", bob.clock.Rounds(), 2)
+	checkRoundTrips(t, "the contact's join", bob.Clock.Rounds(), 2)
 }
 
 // BenchmarkSharedRoundTrips measures msn status and msn send of one
