@@ -129,6 +129,9 @@ func (l *contactList) start(ctx context.Context, ns *proto.Notification) {
 		}
 		l.list, l.dirty = cl, cl != l.cached || l.older
 		for _, ev := range l.pending {
+			if ch, ok := ev.(*proto.ListChange); ok {
+				ev = keepStoredName(cl, ch)
+			}
 			if cl.Apply(ev) {
 				l.dirty = true
 			}
@@ -161,23 +164,41 @@ func (l *contactList) with(ctx context.Context, fn func(cl *proto.ContactList) e
 	return fn(l.list)
 }
 
-// apply records a change the server confirmed and saves the list.
+// apply records a change the server confirmed and saves the list. A
+// change confirmed before the sync has ended (its reply can be handled
+// before the sync's goroutine has taken the list) waits with the events
+// for the list, and is saved with it.
 func (l *contactList) apply(ch *proto.ListChange) {
 	l.mu.Lock()
-	if l.list != nil && ch.Kind == proto.ChangeAdd && ch.List != proto.ForwardList {
-		if c := l.list.Contact(ch.Email); c != nil && c.Name != "" {
-			// An allow- or block-list reply names the contact by the
-			// name that was sent, the address: keep the stored one.
-			keep := *ch
-			keep.Name = ""
-			ch = &keep
+	if l.list == nil && !l.shared {
+		if len(l.pending) < maxPendingListEvents {
+			l.pending = append(l.pending, ch)
+		} else {
+			l.stale = true
 		}
+		l.mu.Unlock()
+		return
 	}
-	if l.list != nil && l.list.Apply(ch) {
+	if l.list != nil && l.list.Apply(keepStoredName(l.list, ch)) {
 		l.dirty = true
 	}
 	l.mu.Unlock()
 	l.save()
+}
+
+// keepStoredName returns ch without its name when it adds to the allow
+// or block list a contact cl already names: such a reply names the
+// contact by the name that was sent, the address.
+func keepStoredName(cl *proto.ContactList, ch *proto.ListChange) *proto.ListChange {
+	if ch.Kind != proto.ChangeAdd || ch.List == proto.ForwardList {
+		return ch
+	}
+	if c := cl.Contact(ch.Email); c != nil && c.Name != "" {
+		keep := *ch
+		keep.Name = ""
+		return &keep
+	}
+	return ch
 }
 
 // save writes the list and its version to the state file when it
