@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -53,14 +52,8 @@ var documentedBuild = []string{"build", "-tags", "urfave_cli_no_docs"}
 func msnBinary(tb testing.TB) string {
 	tb.Helper()
 	build.Do(func() {
-		root, err := moduleRoot()
-		if err != nil {
-			buildErr = err
-			return
-		}
 		out := filepath.Join(binDir, "msn")
-		cmd := exec.Command("go", append(documentedBuild, "-o", out, ".")...)
-		cmd.Dir = root
+		cmd := exec.Command("go", append(documentedBuild, "-o", out, "msn")...)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if b, err := cmd.CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("go build msn: %v\n%s", err, b)
@@ -72,23 +65,4 @@ func msnBinary(tb testing.TB) string {
 		tb.Fatal(buildErr)
 	}
 	return built
-}
-
-// moduleRoot returns the directory of the go.mod above the working
-// directory, which go test sets to the package's directory.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }

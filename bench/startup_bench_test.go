@@ -42,11 +42,7 @@ type startupRun struct {
 func BenchmarkStartup(b *testing.B) {
 	dir := b.TempDir()
 	hello := buildHello(b, dir)
-	root, err := moduleRoot()
-	if err != nil {
-		b.Fatal(err)
-	}
-	plain := goBuild(b, root, filepath.Join(dir, "msn-plain"), nil, "build")
+	plain := goBuild(b, "", "msn", filepath.Join(dir, "msn-plain"), nil, "build")
 	static := msnBinary(b)
 	home := filepath.Join(dir, "home")
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "XDG_STATE_HOME=" + filepath.Join(home, "state"),
@@ -102,15 +98,15 @@ func buildHello(b *testing.B, dir string) string {
 			b.Fatal(err)
 		}
 	}
-	return goBuild(b, src, filepath.Join(dir, "hello-bin"), nil, "build")
+	return goBuild(b, src, ".", filepath.Join(dir, "hello-bin"), nil, "build")
 }
 
-// goBuild runs go ARGS -o out . in pkgDir with extra environment
-// variables, and returns out.
-func goBuild(b *testing.B, pkgDir, out string, env []string, args ...string) string {
+// goBuild runs go ARGS -o out PKG in dir (the test's own directory when
+// empty) with extra environment variables, and returns out.
+func goBuild(b *testing.B, dir, pkg, out string, env []string, args ...string) string {
 	b.Helper()
-	cmd := exec.Command("go", append(append(args, "-o", out), ".")...)
-	cmd.Dir = pkgDir
+	cmd := exec.Command("go", append(append(args, "-o", out), pkg)...)
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("go %s: %v: %s", strings.Join(args, " "), err, msg)

@@ -3,7 +3,6 @@
 package msnftp
 
 import (
-	"context"
 	"io"
 	"net"
 	"os"
@@ -141,23 +140,5 @@ func benchFileCopy(b *testing.B, src, dst *os.File, size int64) {
 
 // benchFileMSNFTP sends src to dst over loopback MSNFTP.
 func benchFileMSNFTP(b *testing.B, src, dst *os.File, size int64) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	tr := testTransfer(size)
-	sent := make(chan error, 1)
-	go func() { sent <- Send(ctx, ln, tr, src, Options{}) }()
-	conn, err := Dial(ctx, []string{ln.Addr().String()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if n, err := Receive(ctx, conn, tr, dst, Options{}); err != nil || n != size {
-		b.Fatalf("received %d of %d bytes: %v", n, size, err)
-	}
-	if err := <-sent; err != nil {
-		b.Fatal(err)
-	}
+	sendReceive(b, src, dst, size)
 }

@@ -141,6 +141,13 @@ func copyWith(dst io.Writer, src io.Reader, buf int) (int64, error) {
 // benchMSNFTP sends the pattern with Send and receives it with Receive
 // into dst.
 func benchMSNFTP(b *testing.B, size int64, dst io.Writer) {
+	sendReceive(b, newPattern(size), dst, size)
+}
+
+// sendReceive sends size bytes of src with Send over loopback and
+// receives them with Receive into dst, failing the benchmark unless all
+// of them arrive.
+func sendReceive(b *testing.B, src io.Reader, dst io.Writer, size int64) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -149,7 +156,7 @@ func benchMSNFTP(b *testing.B, size int64, dst io.Writer) {
 	}
 	tr := testTransfer(size)
 	serr := make(chan error, 1)
-	go func() { serr <- Send(ctx, ln, tr, newPattern(size), Options{}) }()
+	go func() { serr <- Send(ctx, ln, tr, src, Options{}) }()
 	conn, err := Dial(ctx, []string{ln.Addr().String()})
 	if err != nil {
 		cancel()
