@@ -38,6 +38,10 @@ func TestTransferSizes(t *testing.T) {
 	for _, size := range []int64{0, 1, MaxBlock, MaxBlock + 1, 2 * MaxBlock, 7000, batchBlocks*MaxBlock + 1, 3*gatherSize + 5} {
 		t.Run(fmt.Sprint(size), func(t *testing.T) {
 			var dst bytes.Buffer
+			// Room for the whole file up front: growing the buffer
+			// copies it, which under the race detector on a busy
+			// machine can hold the receiver's BYE past fast's Idle.
+			dst.Grow(int(size))
 			commits := 0
 			ropts := fast
 			ropts.Commit = func() error {
